@@ -1,0 +1,101 @@
+package org.dualmtgan.cli;
+
+import org.dualmtgan.InvalidInputException;
+import org.dualmtgan.train.TrainConfig;
+import org.dualmtgan.train.Trainer;
+import org.dualmtgan.train.TrainingDivergedException;
+import org.dualmtgan.train.TrainingProgress;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code dualmtgan train}: trains (or resumes) a model from a config file. Exit codes: 0 done, 2 bad
+ * input (config, data, checkpoint), 1 internal error or a loss that became NaN/infinite (the run
+ * folder keeps its last good checkpoint), 130 stopped by Ctrl-C after saving a checkpoint.
+ */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = {"Train a Dual-MTGAN model from a config file (configs/*.json).",
+                "Writes RUN/config.json, RUN/checkpoints, RUN/samples, RUN/losses.csv and RUN/losses.png."})
+public final class TrainCommand implements Callable<Integer> {
+    /** Exit code after Ctrl-C (128 + SIGINT), once the checkpoint is saved. */
+    static final int EXIT_STOPPED = 130;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "Training config (JSON). With --resume it may be left out: the run's config.json is used.")
+    Path config;
+
+    @Option(names = "--data", paramLabel = "DIR", description = "Dataset folder, overriding data.path of the config.")
+    Path data;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Run folder (default: runs/NAME).")
+    Path out;
+
+    @Option(names = "--steps", paramLabel = "N", description = "Total steps, overriding train.steps.")
+    Long steps;
+
+    @Option(names = "--batch", paramLabel = "B", description = "Clips per batch, overriding train.batch.")
+    Integer batch;
+
+    @Option(names = "--seed", paramLabel = "K", description = "Run seed, overriding train.seed.")
+    Long seed;
+
+    @Option(names = "--resume", description = "Continue from the latest checkpoint of the run folder.")
+    boolean resume;
+
+    @Option(names = "--device", paramLabel = "cpu|gpu", defaultValue = "cpu",
+            description = "Engine device (default: ${DEFAULT-VALUE}); gpu needs a CUDA build of the engine.")
+    String device;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter stdout = spec.commandLine().getOut();
+        PrintWriter stderr = spec.commandLine().getErr();
+        TrainConfig cfg;
+        if (config != null) {
+            cfg = TrainConfig.read(config);
+        } else if (resume && out != null && Files.isRegularFile(out.resolve("config.json"))) {
+            cfg = TrainConfig.read(out.resolve("config.json"));
+        } else {
+            throw new InvalidInputException("--config FILE is required (it may be left out only with --resume and --out RUN)");
+        }
+        if (data != null) cfg.data.path = data.toString();
+        if (steps != null) cfg.train.steps = steps;
+        if (batch != null) cfg.train.batch = batch;
+        if (seed != null) cfg.train.seed = seed;
+        cfg.validate();
+        if (cfg.data.path == null || cfg.data.path.isBlank()) {
+            throw new InvalidInputException(config, "data.path is not set: give --data DIR");
+        }
+        // Relative data paths resolve against the current directory; the run keeps the absolute one.
+        cfg.data.path = Path.of(cfg.data.path).toAbsolutePath().normalize().toString();
+
+        Trainer.Options opts = new Trainer.Options();
+        opts.runDir = (out != null ? out : Path.of("runs", cfg.name)).toAbsolutePath().normalize();
+        opts.resume = resume;
+        opts.device = Trainer.device(device);
+        opts.progress = TrainingProgress.create(stdout, System.console() != null, cfg.train.logEvery);
+        opts.checkpointOnShutdown = true;
+        stdout.println(String.format(Locale.ROOT, "training %s: %d steps, batch %d, seed %d, %dx%d x %d frames, device %s -> %s",
+                cfg.name, cfg.train.steps, cfg.train.batch, cfg.train.seed, cfg.model.size, cfg.model.size,
+                cfg.model.frames, opts.device, opts.runDir));
+        stdout.flush();
+        try {
+            Trainer.Result r = new Trainer().run(cfg, opts);
+            return r.stopped() ? EXIT_STOPPED : Main.EXIT_OK;
+        } catch (TrainingDivergedException e) {
+            stderr.println("error: " + e.getMessage());
+            stderr.flush();
+            return Main.EXIT_INTERNAL;
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package org.dualmtgan.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+
+/**
+ * Instance normalisation (Ulyanov et al.): each sample and channel normalised over its spatial
+ * axes with the biased variance, then an optional per-channel affine map gamma * x + beta.
+ * Input (N, C, spatial...). No running statistics: training and inference behave the same.
+ */
+public final class InstanceNorm extends ModelBlock {
+    static final float EPS = 1e-5f;
+    private final int channels;
+    private final Parameter gamma;
+    private final Parameter beta;
+
+    public InstanceNorm(int channels, boolean affine) {
+        this.channels = channels;
+        if (affine) {
+            gamma = newParameter("gamma", Parameter.Type.GAMMA, new Shape(channels), true);
+            beta = newParameter("beta", Parameter.Type.BETA, new Shape(channels), true);
+        } else {
+            gamma = null;
+            beta = null;
+        }
+    }
+
+    @Override
+    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        NDArray x = inputs.singletonOrThrow();
+        NDArray y = normalize(x);
+        if (gamma != null) {
+            Shape bc = broadcastShape(x.getShape());
+            y = y.mul(gamma.getArray().reshape(bc)).add(beta.getArray().reshape(bc));
+        }
+        return new NDList(y);
+    }
+
+    /** (x - mean) / sqrt(var + eps) over the spatial axes of each sample and channel. */
+    static NDArray normalize(NDArray x) {
+        int[] axes = new int[x.getShape().dimension() - 2];
+        for (int i = 0; i < axes.length; i++) axes[i] = i + 2;
+        NDArray mean = x.mean(axes, true);
+        NDArray centred = x.sub(mean);
+        NDArray var = centred.square().mean(axes, true);
+        return centred.div(var.add(EPS).sqrt());
+    }
+
+    /** (1, C, 1, ...) for an input of this rank. */
+    private Shape broadcastShape(Shape input) {
+        long[] s = new long[input.dimension()];
+        java.util.Arrays.fill(s, 1);
+        s[1] = channels;
+        return new Shape(s);
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        return new Shape[] {inputShapes[0]};
+    }
+}

@@ -1,0 +1,137 @@
+package org.dualmtgan.model;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import org.dualmtgan.InvalidInputException;
+
+/**
+ * Sizes of the networks, loss weights and optimizer settings of one Dual-MTGAN model (METHOD.md).
+ * A Jackson POJO: every field is public with the project's default, so a config file only names
+ * what it changes. A loss weight of 0 switches that loss off without computing it (the ablation
+ * mechanism); {@code lambdaI = 0} or {@code lambdaV = 0} also stops training that discriminator.
+ */
+@JsonIgnoreProperties(ignoreUnknown = false)
+public class ModelConfig {
+    /** Frame height and width in pixels: 32, 64 or 128. */
+    public int size = 64;
+    /** Clip length T seen in training (and by D_V). */
+    public int frames = 16;
+    /** Base channel count; deeper layers use width * 2^level, capped at width * 8. */
+    public int width = 32;
+    /** Length of the content vector c produced by E_C (the skip maps come in addition). */
+    public int contentDim = 128;
+    /** Length of the motion latent z (posterior of E_M, input of R). */
+    public int motionDim = 32;
+    /** Length of the per-frame motion code m^t (output of R, input of G's FiLM layers). */
+    public int motionCodeDim = 64;
+    /** Spectral norm on D_I and D_V convolutions. */
+    public boolean spectralNorm = false;
+    /** "masked": frame = mask * image + (1 - mask) * generated (the default); "plain": generated only. */
+    public String decoder = "masked";
+
+    // Loss weights (METHOD.md defaults).
+    public double lambdaRec = 10;
+    public double lambdaC = 1;
+    public double lambdaM = 1;
+    public double lambdaKL = 0.01;
+    public double lambdaI = 0.1;
+    public double lambdaV = 0.1;
+    /** Latent regression || E_M(V~y,s) - z_s ||_1 (METHOD.md "optional latent regression"). */
+    public double lambdaLatent = 1;
+
+    /** Steps with the adversarial weights at 0 (the discriminators still train). */
+    public long warmupSteps = 400;
+    /** Steps of the linear ramp of the adversarial weights after the warm-up (0: jump to full). */
+    public long rampSteps = 400;
+
+    // Adam, shared by both sides.
+    public double lr = 2e-4;
+    public double beta1 = 0.5;
+    public double beta2 = 0.999;
+    public double eps = 1e-8;
+
+    /** A copy of the defaults. */
+    public ModelConfig() {}
+
+    /** Number of stride-2 levels of E_C and G: from {@code size} down to 4 px (size 64: 4 levels at 32, 16, 8, 4 px). */
+    @JsonIgnore
+    public int encoderDepth() {
+        return Integer.numberOfTrailingZeros(size) - 2;
+    }
+
+    /** Number of upsampling stages of G (one per encoder level: back from 4 px to {@code size}). */
+    @JsonIgnore
+    public int decoderDepth() {
+        return encoderDepth();
+    }
+
+    /** Whether G composes its output with the conditioning image through a predicted mask. */
+    @JsonIgnore
+    public boolean maskedDecoder() {
+        return "masked".equals(decoder);
+    }
+
+    /**
+     * The adversarial weight factor at {@code step} (0-based): 0 during the warm-up, then a linear
+     * ramp to 1 over {@code rampSteps}.
+     */
+    public double adversarialFactor(long step) {
+        if (step < warmupSteps) return 0;
+        if (rampSteps <= 0) return 1;
+        return Math.min(1.0, (double) (step - warmupSteps + 1) / rampSteps);
+    }
+
+    /** Throws {@link InvalidInputException} with a clear message when a value is out of range. */
+    public void validate() {
+        if (size != 32 && size != 64 && size != 128) {
+            throw new InvalidInputException("model config: size must be 32, 64 or 128, got " + size);
+        }
+        if (frames < 2 || frames > 256) {
+            throw new InvalidInputException("model config: frames must be between 2 and 256, got " + frames);
+        }
+        positive("width", width, 1024);
+        positive("contentDim", contentDim, 4096);
+        positive("motionDim", motionDim, 4096);
+        positive("motionCodeDim", motionCodeDim, 4096);
+        if (!"masked".equals(decoder) && !"plain".equals(decoder)) {
+            throw new InvalidInputException("model config: decoder must be \"masked\" or \"plain\", got \"" + decoder + "\"");
+        }
+        weight("lambdaRec", lambdaRec);
+        weight("lambdaC", lambdaC);
+        weight("lambdaM", lambdaM);
+        weight("lambdaKL", lambdaKL);
+        weight("lambdaI", lambdaI);
+        weight("lambdaV", lambdaV);
+        weight("lambdaLatent", lambdaLatent);
+        if (warmupSteps < 0) throw new InvalidInputException("model config: warmupSteps must be >= 0, got " + warmupSteps);
+        if (rampSteps < 0) throw new InvalidInputException("model config: rampSteps must be >= 0, got " + rampSteps);
+        if (!(lr > 0 && lr < 1)) throw new InvalidInputException("model config: lr must be in (0, 1), got " + lr);
+        if (!(beta1 >= 0 && beta1 < 1)) throw new InvalidInputException("model config: beta1 must be in [0, 1), got " + beta1);
+        if (!(beta2 >= 0 && beta2 < 1)) throw new InvalidInputException("model config: beta2 must be in [0, 1), got " + beta2);
+        if (!(eps > 0)) throw new InvalidInputException("model config: eps must be > 0, got " + eps);
+    }
+
+    private static void positive(String name, int value, int max) {
+        if (value < 1 || value > max) {
+            throw new InvalidInputException("model config: " + name + " must be between 1 and " + max + ", got " + value);
+        }
+    }
+
+    private static void weight(String name, double value) {
+        if (!(value >= 0) || Double.isInfinite(value)) {
+            throw new InvalidInputException("model config: " + name + " must be a finite weight >= 0, got " + value);
+        }
+    }
+
+    /** A field-by-field copy. */
+    public ModelConfig copy() {
+        ModelConfig c = new ModelConfig();
+        c.size = size; c.frames = frames; c.width = width; c.contentDim = contentDim; c.motionDim = motionDim;
+        c.motionCodeDim = motionCodeDim; c.spectralNorm = spectralNorm; c.decoder = decoder;
+        c.lambdaRec = lambdaRec; c.lambdaC = lambdaC; c.lambdaM = lambdaM; c.lambdaKL = lambdaKL;
+        c.lambdaI = lambdaI; c.lambdaV = lambdaV; c.lambdaLatent = lambdaLatent;
+        c.warmupSteps = warmupSteps; c.rampSteps = rampSteps;
+        c.lr = lr; c.beta1 = beta1; c.beta2 = beta2; c.eps = eps;
+        return c;
+    }
+}

@@ -1,0 +1,211 @@
+package org.dualmtgan.train;
+
+import org.dualmtgan.InvalidInputException;
+import org.dualmtgan.util.AtomicFiles;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The run's loss history: {@code losses.csv} with one row per logged step (step, cumulative wall
+ * time in seconds, then every loss term) and a PNG plot of the curves.
+ *
+ * <p>Each row holds the mean of every term over the steps since the previous row, so a row every
+ * 10 steps is as informative as ten rows. The file is rewritten atomically on each flush; on resume,
+ * rows after the checkpoint's step (logged by the interrupted run after its last checkpoint) are
+ * dropped so the history matches the restored state.
+ */
+public final class LossLog {
+    static final String STEP = "step";
+    static final String WALL = "wall_seconds";
+
+    private final Path csv;
+    private final List<String> terms = new ArrayList<>();
+    private final List<long[]> steps = new ArrayList<>();
+    private final List<double[]> walls = new ArrayList<>();
+    private final List<double[]> values = new ArrayList<>();
+    // Running sums since the last row.
+    private final Map<String, double[]> pending = new LinkedHashMap<>();
+    private int pendingCount;
+
+    private LossLog(Path csv) {
+        this.csv = csv;
+    }
+
+    /** A new, empty log at {@code csv} (an existing file is replaced on the first flush). */
+    public static LossLog create(Path csv) {
+        return new LossLog(csv);
+    }
+
+    /**
+     * Reads an existing log, keeping rows with step <= {@code lastStep}. A missing file gives an
+     * empty log.
+     */
+    public static LossLog resume(Path csv, long lastStep) throws IOException {
+        LossLog log = new LossLog(csv);
+        if (!Files.exists(csv)) return log;
+        List<String> lines = Files.readAllLines(csv);
+        if (lines.isEmpty()) return log;
+        String[] header = lines.get(0).split(",", -1);
+        if (header.length < 2 || !header[0].equals(STEP) || !header[1].equals(WALL)) {
+            throw new InvalidInputException(csv, "not a loss log: header must start with 'step,wall_seconds'");
+        }
+        log.terms.addAll(Arrays.asList(header).subList(2, header.length));
+        for (int i = 1; i < lines.size(); i++) {
+            String line = lines.get(i);
+            if (line.isBlank()) continue;
+            String[] f = line.split(",", -1);
+            if (f.length != header.length) {
+                throw new InvalidInputException(csv, "line " + (i + 1) + " has " + f.length + " fields, expected " + header.length);
+            }
+            try {
+                long step = Long.parseLong(f[0]);
+                if (step > lastStep) continue;
+                double[] row = new double[f.length - 2];
+                for (int k = 0; k < row.length; k++) row[k] = Double.parseDouble(f[k + 2]);
+                log.steps.add(new long[] {step});
+                log.walls.add(new double[] {Double.parseDouble(f[1])});
+                log.values.add(row);
+            } catch (NumberFormatException e) {
+                throw new InvalidInputException(csv, "line " + (i + 1) + ": " + e.getMessage());
+            }
+        }
+        return log;
+    }
+
+    /** Adds one step's losses to the running means of the current row. */
+    public void accumulate(Map<String, Float> losses) {
+        for (Map.Entry<String, Float> e : losses.entrySet()) {
+            pending.computeIfAbsent(e.getKey(), k -> new double[1])[0] += e.getValue();
+        }
+        pendingCount++;
+    }
+
+    /** Closes the current row at {@code step}; nothing happens when no step was accumulated. */
+    public void endRow(long step, double wallSeconds) {
+        if (pendingCount == 0) return;
+        for (String k : pending.keySet()) {
+            if (!terms.contains(k)) {
+                if (!steps.isEmpty()) {
+                    // A term appearing late: earlier rows get NaN for it.
+                    for (int i = 0; i < values.size(); i++) {
+                        double[] old = values.get(i);
+                        double[] grown = Arrays.copyOf(old, old.length + 1);
+                        grown[old.length] = Double.NaN;
+                        values.set(i, grown);
+                    }
+                }
+                terms.add(k);
+            }
+        }
+        double[] row = new double[terms.size()];
+        for (int k = 0; k < row.length; k++) {
+            double[] sum = pending.get(terms.get(k));
+            row[k] = sum == null ? Double.NaN : sum[0] / pendingCount;
+        }
+        steps.add(new long[] {step});
+        walls.add(new double[] {wallSeconds});
+        values.add(row);
+        pending.clear();
+        pendingCount = 0;
+    }
+
+    public List<String> terms() {
+        return List.copyOf(terms);
+    }
+
+    public int rows() {
+        return steps.size();
+    }
+
+    public long step(int row) {
+        return steps.get(row)[0];
+    }
+
+    public double value(int row, String term) {
+        int k = terms.indexOf(term);
+        if (k < 0) throw new IllegalArgumentException("no term " + term);
+        return values.get(row)[k];
+    }
+
+    /** Rewrites the CSV atomically. */
+    public void flush() throws IOException {
+        StringBuilder sb = new StringBuilder();
+        sb.append(STEP).append(',').append(WALL);
+        for (String t : terms) sb.append(',').append(t);
+        sb.append('\n');
+        for (int i = 0; i < steps.size(); i++) {
+            sb.append(steps.get(i)[0]).append(',').append(String.format(Locale.ROOT, "%.3f", walls.get(i)[0]));
+            for (double v : values.get(i)) sb.append(',').append(format(v));
+            sb.append('\n');
+        }
+        AtomicFiles.writeString(csv, sb.toString());
+    }
+
+    private static String format(double v) {
+        if (Double.isNaN(v)) return "NaN";
+        return String.format(Locale.ROOT, "%.6g", v);
+    }
+
+    /**
+     * Writes the loss curves as a PNG, one series per term. Terms that are zero throughout
+     * (switched off) are left out; the y axis is logarithmic when every plotted value is positive.
+     */
+    public void plot(Path png, String title) throws IOException {
+        XYChart chart = new XYChartBuilder().width(900).height(560).title(title)
+                .xAxisTitle("step").yAxisTitle("loss (mean per logged interval)").build();
+        chart.getStyler().setMarkerSize(0);
+        chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideE);
+        boolean allPositive = true;
+        int plotted = 0;
+        int n = steps.size();
+        // Bucket means keep the plot readable (and cheap) for long runs.
+        int buckets = Math.min(n, 1500);
+        for (int k = 0; k < terms.size(); k++) {
+            double[] xs = new double[buckets];
+            double[] ys = new double[buckets];
+            int m = 0;
+            boolean anyNonZero = false;
+            for (int b = 0; b < buckets; b++) {
+                int from = (int) ((long) b * n / buckets);
+                int to = (int) ((long) (b + 1) * n / buckets);
+                double sx = 0, sy = 0;
+                int c = 0;
+                for (int i = from; i < to; i++) {
+                    double v = values.get(i)[k];
+                    if (!Double.isFinite(v)) continue;
+                    sx += steps.get(i)[0];
+                    sy += v;
+                    c++;
+                }
+                if (c == 0) continue;
+                xs[m] = sx / c;
+                ys[m] = sy / c;
+                if (ys[m] != 0) anyNonZero = true;
+                m++;
+            }
+            if (m == 0 || !anyNonZero) continue;
+            double[] x = Arrays.copyOf(xs, m);
+            double[] y = Arrays.copyOf(ys, m);
+            for (double v : y) if (v <= 0) allPositive = false;
+            chart.addSeries(terms.get(k), x, y).setMarker(SeriesMarkers.NONE);
+            plotted++;
+        }
+        if (plotted == 0) {
+            chart.addSeries("no data yet", new double[] {0}, new double[] {1}).setMarker(SeriesMarkers.NONE);
+        }
+        chart.getStyler().setYAxisLogarithmic(plotted > 0 && allPositive);
+        AtomicFiles.writeStream(png, out -> BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG));
+    }
+}

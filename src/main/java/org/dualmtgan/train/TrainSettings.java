@@ -1,0 +1,35 @@
+package org.dualmtgan.train;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import org.dualmtgan.InvalidInputException;
+
+/** The {@code train} section of a training config: schedule, batch, seed and output cadence. */
+@JsonIgnoreProperties(ignoreUnknown = false)
+public class TrainSettings {
+    /** Total number of optimisation steps (one D step and one G step each). */
+    public long steps = 1000;
+    /** Clips per batch. */
+    public int batch = 8;
+    /** Seed of the run: model initialisation, data order and each step's noise derive from (seed, step). */
+    public long seed = 1;
+    /** Write a checkpoint every N steps (and always at the end, and on Ctrl-C). */
+    public int checkpointEvery = 500;
+    /** Write a sample sheet (PNG and GIF) and the loss plot every N steps. */
+    public int sampleEvery = 250;
+    /** Append a row of mean losses to losses.csv (and a log line off a terminal) every N steps. */
+    public int logEvery = 10;
+    /** How many of the latest checkpoints to keep. */
+    public int keepCheckpoints = 3;
+    /** Background threads that decode and prepare batches ahead of the step. */
+    public int threads = 2;
+
+    public void validate() {
+        if (steps < 1) throw new InvalidInputException("train.steps must be >= 1, got " + steps);
+        if (batch < 2) throw new InvalidInputException("train.batch must be >= 2 (targets are paired within a batch), got " + batch);
+        if (checkpointEvery < 1) throw new InvalidInputException("train.checkpointEvery must be >= 1, got " + checkpointEvery);
+        if (sampleEvery < 1) throw new InvalidInputException("train.sampleEvery must be >= 1, got " + sampleEvery);
+        if (logEvery < 1) throw new InvalidInputException("train.logEvery must be >= 1, got " + logEvery);
+        if (keepCheckpoints < 1) throw new InvalidInputException("train.keepCheckpoints must be >= 1, got " + keepCheckpoints);
+        if (threads < 1) throw new InvalidInputException("train.threads must be >= 1, got " + threads);
+    }
+}
