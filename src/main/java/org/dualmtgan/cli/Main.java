@@ -14,6 +14,8 @@ import picocli.CommandLine.Command;
         description = "Dual-MTGAN image-to-video synthesis: motion transfer and stochastic motion generation.",
         subcommands = {
                 CommandLine.HelpCommand.class,
+                ConvertCommand.class,
+                SynthCommand.class,
                 TrainCommand.class,
                 ModelCommand.class,
         })

@@ -37,8 +37,11 @@ final class FfmpegCodec {
             try {
                 grabber.start();
             } catch (FrameGrabber.Exception e) {
-                throw new InvalidInputException(file, "not a readable video (corrupt, truncated or unsupported): "
-                        + ImageDecoding.describe(e), e);
+                String why = ffmpegMessage(e);
+                if (why.contains("Did not find a video or audio stream")) {
+                    throw new InvalidInputException(file, "contains no video frames (no video stream)", e);
+                }
+                throw new InvalidInputException(file, "not a readable video (corrupt, truncated or unsupported): " + why, e);
             }
             int w = grabber.getImageWidth();
             int h = grabber.getImageHeight();
@@ -46,19 +49,28 @@ final class FfmpegCodec {
             ImageDecoding.checkSize(file, w, h);
             double fps = grabber.getFrameRate();
             int announced = grabber.getLengthInVideoFrames();
+            boolean bgr = grabber.getPixelFormat() == avutil.AV_PIX_FMT_BGR24;
             Frame frame;
             while (!sink.full()) {
                 try {
                     frame = grabber.grabImage();
                 } catch (FrameGrabber.Exception e) {
                     throw new InvalidInputException(file, "corrupt video data after frame " + index + ": "
-                            + ImageDecoding.describe(e), e);
+                            + ffmpegMessage(e), e);
                 }
                 if (frame == null) break;
                 if (frame.image == null) continue;
                 if (sink.wants(index)) {
-                    BufferedImage img = converter.convert(frame);
-                    sink.add(planar(img), img.getHeight(), img.getWidth(), file);
+                    // Frame.imageChannels is derived from the padded stride (48 px BGR24: 192 / 48 = 4),
+                    // so trust the pixel format asked of FFmpeg instead.
+                    if (bgr && frame.imageDepth == Frame.DEPTH_UBYTE && frame.imageStride >= 3 * frame.imageWidth
+                            && frame.image[0] instanceof ByteBuffer buf) {
+                        sink.add(planarBgr(buf, frame.imageWidth, frame.imageHeight, frame.imageStride),
+                                frame.imageHeight, frame.imageWidth, file);
+                    } else {
+                        BufferedImage img = converter.convert(frame);
+                        sink.add(planar(img), img.getHeight(), img.getWidth(), file);
+                    }
                 }
                 index++;
             }
@@ -71,12 +83,40 @@ final class FfmpegCodec {
             }
             return fps;
         } catch (FrameGrabber.Exception e) {
-            throw new InvalidInputException(file, "cannot read video: " + ImageDecoding.describe(e), e);
+            throw new InvalidInputException(file, "cannot read video: " + ffmpegMessage(e), e);
         } catch (InvalidInputException e) {
             throw e;
         } catch (RuntimeException e) {
             throw new InvalidInputException(file, "cannot decode video: " + ImageDecoding.describe(e), e);
         }
+    }
+
+    /** JavaCV's message without its advice to enable FFmpeg's log. */
+    static String ffmpegMessage(Exception e) {
+        String m = ImageDecoding.describe(e);
+        int advice = m.indexOf(" (For more details");
+        return advice > 0 ? m.substring(0, advice) : m;
+    }
+
+    /**
+     * BGR24 rows of {@code stride} bytes into planar floats. Read directly, not through
+     * Java2DFrameConverter: FFmpeg pads rows to an aligned length (48 px: 192 bytes, not 144), JavaCV
+     * then reports 4 channels, and the converter scrambles the frame.
+     */
+    static float[] planarBgr(ByteBuffer buf, int w, int h, int stride) {
+        int plane = h * w;
+        float[] out = new float[3 * plane];
+        byte[] row = new byte[3 * w];
+        for (int y = 0; y < h; y++) {
+            buf.get(y * stride, row, 0, 3 * w);
+            int o = y * w;
+            for (int x = 0, j = 0; x < w; x++, j += 3) {
+                out[o + x] = (row[j + 2] & 0xff) * (1f / 255f);
+                out[plane + o + x] = (row[j + 1] & 0xff) * (1f / 255f);
+                out[2 * plane + o + x] = (row[j] & 0xff) * (1f / 255f);
+            }
+        }
+        return out;
     }
 
     private static float[] planar(BufferedImage img) {
@@ -134,7 +174,7 @@ final class FfmpegCodec {
             }
             rec.stop();
         } catch (FFmpegFrameRecorder.Exception e) {
-            throw new IOException("video encoding failed: " + ImageDecoding.describe(e), e);
+            throw new IOException("video encoding failed: " + ffmpegMessage(e), e);
         }
     }
 }

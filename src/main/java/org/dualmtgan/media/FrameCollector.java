@@ -22,6 +22,7 @@ final class FrameCollector {
     private int height;
     private int width;
     private long bytes;
+    private int limit;
 
     FrameCollector(Path source, Preprocess preprocess) {
         this.source = source;
@@ -32,12 +33,23 @@ final class FrameCollector {
 
     /** Whether frame {@code index} (0-based, in source order) is kept. */
     boolean wants(int index) {
-        return !full() && index % preprocess.every() == 0;
+        return !full() && index % every() == 0;
     }
 
     /** Whether the clip has all the frames it asked for (the reader may stop decoding). */
     boolean full() {
-        return preprocess.frames() > 0 && frames.size() >= preprocess.frames();
+        int max = limit > 0 ? limit : preprocess.frames();
+        return max > 0 && frames.size() >= max;
+    }
+
+    /** This collector, stopping after {@code n} frames and taking every frame (a still from an animation). */
+    FrameCollector limitedTo(int n) {
+        limit = n;
+        return this;
+    }
+
+    private int every() {
+        return limit > 0 ? 1 : preprocess.every();
     }
 
     int count() {
@@ -81,7 +93,7 @@ final class FrameCollector {
             System.arraycopy(frames.get(i), 0, data, i * fs, fs);
             frames.set(i, null);
         }
-        double fps = (sourceFps > 0 && Double.isFinite(sourceFps) ? sourceFps : Video.DEFAULT_FPS) / preprocess.every();
+        double fps = (sourceFps > 0 && Double.isFinite(sourceFps) ? sourceFps : Video.DEFAULT_FPS) / every();
         return new Video(data, data.length / fs, height, width, fps);
     }
 }

@@ -125,6 +125,8 @@ final class GifCodec {
         ImageWriter writer = ImageIO.getImageWritersByFormatName("gif").next();
         int delay = Math.max(2, (int) Math.round(100.0 / v.fps()));
         ImageWriteParam param = writer.getDefaultWriteParam();
+        // Not interlaced: ImageIO drops rows of very small interlaced frames.
+        param.setProgressiveMode(ImageWriteParam.MODE_DISABLED);
         ImageTypeSpecifier type = ImageTypeSpecifier.createFromBufferedImageType(BufferedImage.TYPE_INT_RGB);
         IIOMetadata first = frameMetadata(writer, type, param, delay, true);
         IIOMetadata rest = frameMetadata(writer, type, param, delay, false);

@@ -104,6 +104,10 @@ public final class MediaReader {
     public static BufferedImage readImage(Path path) {
         if (path == null) throw new InvalidInputException("no input path given");
         if (Files.isDirectory(path)) throw new InvalidInputException(path, "is a folder, not an image");
+        if (isGifContent(path)) {
+            // A GIF's first frame may cover only part of its logical screen: composite it like a video frame.
+            return readVideo(path, Layout.IMAGE).toImage(0);
+        }
         ImageDecoding.Decoded d = ImageDecoding.decode(path);
         BufferedImage img = d.image();
         return ImageDecoding.rgbImage(ImageDecoding.toRgb(img), img.getWidth(), img.getHeight());
@@ -143,6 +147,7 @@ public final class MediaReader {
     }
 
     private static boolean isGifContent(Path path) {
+        if (!Files.isRegularFile(path)) return false;
         try (var in = Files.newInputStream(path)) {
             byte[] head = in.readNBytes(6);
             return "gif".equals(ImageDecoding.sniff(head));
@@ -154,6 +159,10 @@ public final class MediaReader {
     private static double readStripOrImage(Path path, FrameCollector sink, boolean strip, boolean auto) {
         if (Files.isDirectory(path)) {
             throw new InvalidInputException(path, "is a folder; " + (strip ? "a strip" : "an image") + " is one file");
+        }
+        if (!strip && isGifContent(path)) {
+            // One still from a GIF: its first frame, composited on the logical screen.
+            return GifCodec.read(path, sink.limitedTo(1));
         }
         ImageDecoding.Decoded d = ImageDecoding.decode(path);
         BufferedImage img = d.image();

@@ -1,96 +1,346 @@
 package org.dualmtgan.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.training.initializer.Initializer;
+import org.dualmtgan.InvalidInputException;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.function.Function;
 
 /**
  * The Dual-MTGAN networks (METHOD.md): E_C, E_M, R, G on the generator side, D_I, D_V on the
  * discriminator side, and the frame sampler S_I. Inference methods take arrays in [-1, 1],
- * videos as (B, T, 3, H, W) and images as (B, 3, H, W), run without gradients and return arrays
- * owned by the manager of their first argument. Not thread-safe.
+ * videos as (B, T, 3, H, W) and images as (B, 3, H, W), run without gradients (call them outside
+ * a gradient collector) and return arrays owned by the manager of their first argument.
+ * Not thread-safe: one caller at a time.
  */
 public final class DualMtgan implements AutoCloseable {
     /** The two optimizer sides. */
     public enum Side { GENERATOR, DISCRIMINATOR }
 
-    private DualMtgan() {}
+    /** Network names, in the order of {@link #parameterCounts()}. */
+    public static final List<String> NETWORKS = List.of("E_C", "E_M", "R", "G", "D_I", "D_V");
+
+    private final ModelConfig cfg;
+    private final NDManager manager;
+    private final ContentEncoder contentEncoder;
+    private final MotionEncoder motionEncoder;
+    private final MotionDecoder motionDecoder;
+    private final Generator generator;
+    private final ImageDiscriminator imageDiscriminator;
+    private final VideoDiscriminator videoDiscriminator;
+    private final FrameSampler frameSampler = new FrameSampler();
+    /** Every parameter (trainable and state) by dotted name, networks in {@link #NETWORKS} order. */
+    private final Map<String, Parameter> all = new LinkedHashMap<>();
+
+    private DualMtgan(ModelConfig cfg, NDManager manager, long seed) {
+        this.cfg = cfg;
+        this.manager = manager;
+        contentEncoder = ContentEncoder.builder().optConfig(cfg).build();
+        motionEncoder = MotionEncoder.builder().optConfig(cfg).build();
+        motionDecoder = MotionDecoder.builder().optConfig(cfg).build();
+        generator = Generator.builder().optConfig(cfg).build();
+        imageDiscriminator = ImageDiscriminator.builder().optConfig(cfg).build();
+        videoDiscriminator = VideoDiscriminator.builder().optConfig(cfg).build();
+        Block[] blocks = {contentEncoder, motionEncoder, motionDecoder, generator, imageDiscriminator, videoDiscriminator};
+        for (int i = 0; i < blocks.length; i++) ModelBlock.collectParameters(blocks[i], NETWORKS.get(i), all);
+        for (Map.Entry<String, Parameter> e : all.entrySet()) {
+            Parameter p = e.getValue();
+            p.setInitializer(new SeededInitializer(mix(seed, e.getKey()), p.getType()));
+            p.initialize(manager, DataType.FLOAT32);
+        }
+    }
 
     /**
      * Builds the networks of {@code cfg} with parameters owned by {@code manager}, initialised
-     * from {@code seed} through Java's {@link java.util.SplittableRandom} (same seed, same model).
-     * Throws {@link org.dualmtgan.InvalidInputException} for an invalid config.
+     * from {@code seed} through Java's {@link SplittableRandom} (same seed, same model): weights
+     * uniform in +-1/sqrt(fan_in) (PyTorch's default), biases 0, norm scales 1. Throws
+     * {@link InvalidInputException} for an invalid config.
      */
     public static DualMtgan create(ModelConfig cfg, NDManager manager, long seed) {
-        throw new UnsupportedOperationException("not yet");
+        cfg.validate();
+        return new DualMtgan(cfg.copy(), manager, seed);
     }
 
     /** The config this model was built from (a copy; changing it changes nothing). */
     public ModelConfig config() {
-        throw new UnsupportedOperationException("not yet");
+        return cfg.copy();
     }
 
     /** The manager owning parameters and state. */
     public NDManager manager() {
-        throw new UnsupportedOperationException("not yet");
+        return manager;
     }
 
-    /** Trainable parameters of one side by stable name, e.g. {@code E_C.conv1.weight}. */
+    public ContentEncoder contentEncoder() {
+        return contentEncoder;
+    }
+
+    public MotionEncoder motionEncoder() {
+        return motionEncoder;
+    }
+
+    public MotionDecoder motionDecoder() {
+        return motionDecoder;
+    }
+
+    public Generator generator() {
+        return generator;
+    }
+
+    public ImageDiscriminator imageDiscriminator() {
+        return imageDiscriminator;
+    }
+
+    public VideoDiscriminator videoDiscriminator() {
+        return videoDiscriminator;
+    }
+
+    public FrameSampler frameSampler() {
+        return frameSampler;
+    }
+
+    /** Trainable parameters of one side by stable name, e.g. {@code E_C.trunk.conv1.weight}. */
     public Map<String, NDArray> parameters(Side side) {
-        throw new UnsupportedOperationException("not yet");
+        Map<String, NDArray> out = new LinkedHashMap<>();
+        for (Map.Entry<String, Parameter> e : all.entrySet()) {
+            if (e.getValue().requiresGradient() && sideOf(e.getKey()) == side) out.put(e.getKey(), e.getValue().getArray());
+        }
+        return out;
+    }
+
+    /** Trainable parameters of one network ("E_C", "E_M", "R", "G", "D_I", "D_V"). */
+    public Map<String, NDArray> parameters(String network) {
+        Map<String, NDArray> out = new LinkedHashMap<>();
+        for (Map.Entry<String, Parameter> e : all.entrySet()) {
+            if (e.getValue().requiresGradient() && networkOf(e.getKey()).equals(network)) out.put(e.getKey(), e.getValue().getArray());
+        }
+        return out;
     }
 
     /** Non-trainable state (spectral-norm {@code .u} vectors), skipped by optimizers, kept in checkpoints. */
     public Map<String, NDArray> state() {
-        throw new UnsupportedOperationException("not yet");
+        Map<String, NDArray> out = new LinkedHashMap<>();
+        for (Map.Entry<String, Parameter> e : all.entrySet()) {
+            if (!e.getValue().requiresGradient()) out.put(e.getKey(), e.getValue().getArray());
+        }
+        return out;
     }
 
     /** Trainable parameters of both sides plus {@link #state()}: everything a checkpoint must hold. */
     public Map<String, NDArray> allParameters() {
-        throw new UnsupportedOperationException("not yet");
+        Map<String, NDArray> out = new LinkedHashMap<>();
+        for (Map.Entry<String, Parameter> e : all.entrySet()) out.put(e.getKey(), e.getValue().getArray());
+        return out;
     }
 
-    /** Number of trainable scalars per network: E_C, E_M, R, G, D_I, D_V. */
+    /** Number of trainable scalars per network: E_C, E_M, R, G, D_I, D_V (in that order). */
     public Map<String, Long> parameterCounts() {
-        throw new UnsupportedOperationException("not yet");
+        Map<String, Long> out = new LinkedHashMap<>();
+        for (String n : NETWORKS) out.put(n, 0L);
+        for (Map.Entry<String, Parameter> e : all.entrySet()) {
+            if (e.getValue().requiresGradient()) out.merge(networkOf(e.getKey()), e.getValue().getShape().size(), Long::sum);
+        }
+        return Collections.unmodifiableMap(out);
+    }
+
+    /** The network a parameter name belongs to: its first segment. */
+    static String networkOf(String name) {
+        return name.substring(0, name.indexOf('.'));
+    }
+
+    static Side sideOf(String name) {
+        String n = networkOf(name);
+        return n.startsWith("D_") ? Side.DISCRIMINATOR : Side.GENERATOR;
     }
 
     /**
-     * Copies {@code arrays} (as from {@link #allParameters()}) into this model. Every name of
-     * {@link #allParameters()} must be present with the same shape; throws
-     * {@link org.dualmtgan.InvalidInputException} naming the first mismatch.
+     * Copies {@code arrays} (as from {@link #allParameters()}) into this model. The names must be
+     * exactly those of {@link #allParameters()}, with the same shapes; otherwise throws
+     * {@link InvalidInputException} naming the first mismatch, and nothing is changed.
      */
     public void loadParameters(Map<String, NDArray> arrays) {
-        throw new UnsupportedOperationException("not yet");
+        for (Map.Entry<String, Parameter> e : all.entrySet()) {
+            NDArray given = arrays.get(e.getKey());
+            Shape expected = e.getValue().getShape();
+            if (given == null) {
+                throw new InvalidInputException("checkpoint lacks " + e.getKey() + " " + expected + " that the model expects");
+            }
+            if (!given.getShape().equals(expected)) {
+                throw new InvalidInputException("checkpoint has " + e.getKey() + " " + given.getShape()
+                        + ", model expects " + expected);
+            }
+            if (!given.getDataType().isFloating()) {
+                throw new InvalidInputException("checkpoint has " + e.getKey() + " of type " + given.getDataType() + ", model expects floats");
+            }
+        }
+        for (String name : arrays.keySet()) {
+            if (!all.containsKey(name)) throw new InvalidInputException("checkpoint has " + name + " which the model lacks");
+        }
+        for (Map.Entry<String, Parameter> e : all.entrySet()) {
+            NDArray given = arrays.get(e.getKey());
+            try (NDArray f = given.toType(DataType.FLOAT32, true)) {
+                e.getValue().getArray().set(f.toFloatArray());
+            }
+        }
     }
+
+    /** Temporarily attaches every parameter to {@code scope}, so that arrays derived from them are freed with it. */
+    void tempAttachTo(NDManager scope) {
+        for (Parameter p : all.values()) scope.tempAttachAll(p.getArray());
+    }
+
+    // ---- Inference (no gradient). ----
 
     /** G(E_C(x^1), R(mu(E_M(V)))): the video rebuilt from its first frame and its own motion. */
     public NDArray reconstruct(NDArray video) {
-        throw new UnsupportedOperationException("not yet");
+        checkVideo("video", video);
+        return infer(video, new NDArray[] {video}, scope -> {
+            NDArray first = video.get(":, 0");
+            NDArray mu = motionEncoder.forward(false, video).get(0);
+            NDArray m = motionDecoder.decode(mu, (int) video.getShape().get(1), false);
+            return generator.generate(first, contentEncoder.forward(false, first), m, false);
+        });
     }
 
-    /** Deterministic motion transfer: {@code image}'s content with {@code drivingVideo}'s motion, as many frames as the driving video. */
+    /**
+     * Deterministic motion transfer G(E_C(y), R(mu(E_M(V)))): {@code image}'s content with
+     * {@code drivingVideo}'s motion, as many frames as the driving video. One latent summarises
+     * the whole driving video (METHOD.md's windowed blending of long videos is not done here).
+     */
     public NDArray transfer(NDArray image, NDArray drivingVideo) {
-        throw new UnsupportedOperationException("not yet");
+        checkImage("image", image);
+        checkVideo("driving video", drivingVideo);
+        sameBatch(image, drivingVideo);
+        return infer(image, new NDArray[] {image, drivingVideo}, scope -> {
+            NDArray mu = motionEncoder.forward(false, drivingVideo).get(0);
+            NDArray m = motionDecoder.decode(mu, (int) drivingVideo.getShape().get(1), false);
+            return generator.generate(image, contentEncoder.forward(false, image), m, false);
+        });
     }
 
-    /** Stochastic generation: G(E_C(image), R(z)) for {@code frames} frames; z is (B, latentDim()). */
+    /** Stochastic generation G(E_C(image), R(z)) for {@code frames} frames; z is (B, latentDim()). */
     public NDArray sample(NDArray image, NDArray z, int frames) {
-        throw new UnsupportedOperationException("not yet");
+        checkImage("image", image);
+        Shape zs = z.getShape();
+        if (zs.dimension() != 2 || zs.get(1) != cfg.motionDim || zs.get(0) != image.getShape().get(0)) {
+            throw new InvalidInputException("motion latent z has shape " + zs + ", model expects ("
+                    + image.getShape().get(0) + ", " + cfg.motionDim + ")");
+        }
+        if (frames < 1) throw new InvalidInputException("frames must be >= 1, got " + frames);
+        return infer(image, new NDArray[] {image, z}, scope -> {
+            NDArray m = motionDecoder.decode(z.toType(DataType.FLOAT32, false), frames, false);
+            return generator.generate(image, contentEncoder.forward(false, image), m, false);
+        });
     }
 
     /** The posterior mean mu of E_M for each video: (B, latentDim()). */
     public NDArray encodeMotion(NDArray video) {
-        throw new UnsupportedOperationException("not yet");
+        checkVideo("video", video);
+        return infer(video, new NDArray[] {video}, scope -> motionEncoder.forward(false, video).get(0));
     }
 
     /** Length of the motion latent z. */
     public int latentDim() {
-        throw new UnsupportedOperationException("not yet");
+        return cfg.motionDim;
     }
 
-    /** Closes the parameters (the manager itself belongs to the caller). */
+    /** Runs {@code body} in a scope that frees every intermediate; the result goes to {@code owner}'s manager. */
+    private NDArray infer(NDArray owner, NDArray[] inputs, Function<NDManager, NDArray> body) {
+        NDManager target = owner.getManager();
+        try (NDManager scope = manager.newSubManager()) {
+            tempAttachTo(scope);
+            scope.tempAttachAll(inputs);
+            NDArray result = body.apply(scope);
+            result.attach(target);
+            return result;
+        }
+    }
+
+    private void checkVideo(String what, NDArray v) {
+        Shape s = v.getShape();
+        if (s.dimension() != 5 || s.get(0) < 1 || s.get(1) < 1 || s.get(2) != 3 || s.get(3) != cfg.size || s.get(4) != cfg.size) {
+            throw new InvalidInputException(what + " has shape " + s + ", model expects (B, T, 3, " + cfg.size + ", " + cfg.size + ")");
+        }
+        if (v.getDataType() != DataType.FLOAT32) throw new InvalidInputException(what + " has type " + v.getDataType() + ", model expects float32");
+    }
+
+    private void checkImage(String what, NDArray v) {
+        Shape s = v.getShape();
+        if (s.dimension() != 4 || s.get(0) < 1 || s.get(1) != 3 || s.get(2) != cfg.size || s.get(3) != cfg.size) {
+            throw new InvalidInputException(what + " has shape " + s + ", model expects (B, 3, " + cfg.size + ", " + cfg.size + ")");
+        }
+        if (v.getDataType() != DataType.FLOAT32) throw new InvalidInputException(what + " has type " + v.getDataType() + ", model expects float32");
+    }
+
+    private static void sameBatch(NDArray a, NDArray b) {
+        if (a.getShape().get(0) != b.getShape().get(0)) {
+            throw new InvalidInputException("image batch " + a.getShape().get(0) + " differs from video batch " + b.getShape().get(0));
+        }
+    }
+
+    /** Closes the parameter arrays (the manager itself belongs to the caller). */
     @Override
-    public void close() {}
+    public void close() {
+        for (Parameter p : all.values()) p.close();
+    }
+
+    /** A per-parameter seed from the model seed and the parameter's name. */
+    static long mix(long seed, String name) {
+        long h = seed ^ 0x9E3779B97F4A7C15L;
+        for (int i = 0; i < name.length(); i++) h = (h ^ name.charAt(i)) * 0x100000001B3L;
+        return new SplittableRandom(h).nextLong();
+    }
+
+    /** Seeded initialisation, drawn in Java so that it does not depend on the engine's RNG. */
+    static final class SeededInitializer implements Initializer {
+        private final long seed;
+        private final Parameter.Type type;
+
+        SeededInitializer(long seed, Parameter.Type type) {
+            this.seed = seed;
+            this.type = type;
+        }
+
+        @Override
+        public NDArray initialize(NDManager m, Shape shape, DataType dataType) {
+            int n = Math.toIntExact(shape.size());
+            float[] v = new float[n];
+            SplittableRandom r = new SplittableRandom(seed);
+            switch (type) {
+                case WEIGHT -> {
+                    double bound = 1.0 / Math.sqrt((double) n / shape.get(0));
+                    for (int i = 0; i < n; i++) v[i] = (float) ((r.nextDouble() * 2 - 1) * bound);
+                }
+                case GAMMA -> java.util.Arrays.fill(v, 1f);
+                case OTHER -> {
+                    // Spectral-norm u: a random unit vector.
+                    double norm = 0;
+                    for (int i = 0; i < n; i++) {
+                        v[i] = (float) r.nextGaussian();
+                        norm += v[i] * v[i];
+                    }
+                    float inv = (float) (1 / Math.sqrt(Math.max(norm, 1e-12)));
+                    for (int i = 0; i < n; i++) v[i] *= inv;
+                }
+                default -> { } // biases and shifts start at 0
+            }
+            return m.create(v, shape).toType(dataType, false);
+        }
+    }
+
+    /** E_C's output of {@code frames} (N, 3, S, S), for callers outside this package's training code. */
+    NDList encodeContent(NDArray frames, boolean training) {
+        return contentEncoder.forward(training, frames);
+    }
 }

@@ -42,12 +42,12 @@ public final class InstanceNorm extends ModelBlock {
 
     /** (x - mean) / sqrt(var + eps) over the spatial axes of each sample and channel. */
     static NDArray normalize(NDArray x) {
-        int[] axes = new int[x.getShape().dimension() - 2];
-        for (int i = 0; i < axes.length; i++) axes[i] = i + 2;
-        NDArray mean = x.mean(axes, true);
-        NDArray centred = x.sub(mean);
-        NDArray var = centred.square().mean(axes, true);
-        return centred.div(var.add(EPS).sqrt());
+        Shape s = x.getShape();
+        // The engine reduces over one axis at a time: flatten the spatial axes first.
+        NDArray flat = x.reshape(s.get(0), s.get(1), -1);
+        NDArray centred = flat.sub(flat.mean(new int[] {2}, true));
+        NDArray var = centred.square().mean(new int[] {2}, true);
+        return centred.div(var.add(EPS).sqrt()).reshape(s);
     }
 
     /** (1, C, 1, ...) for an input of this rank. */

@@ -27,6 +27,15 @@ public abstract class ModelBlock extends AbstractBlock {
                 .setName(name).setType(type).optShape(shape).optRequiresGrad(trainable).build());
     }
 
+    /** Parameters have fixed shapes, so a block is ready once they hold values (no input shapes needed). */
+    @Override
+    public boolean isInitialized() {
+        for (Parameter p : getParameters().values()) {
+            if (!p.isInitialized()) return false;
+        }
+        return true;
+    }
+
     /** Convenience: forward one array. */
     public final NDArray forward(NDArray input, boolean training) {
         return forward(new ParameterStore(), new NDList(input), training, null).singletonOrThrow();

@@ -28,10 +28,10 @@ public final class ActorsDomain implements Domain {
 
     /** Cycles per frame at speed 1, and leg lengths travelled per cycle. */
     private static final Map<String, double[]> CADENCE = Map.of(
-            "walk", new double[] {1 / 16.0, 1.5}, "run", new double[] {1 / 10.0, 2.8},
-            "skip", new double[] {1 / 13.0, 2.0}, "side", new double[] {1 / 12.0, 1.2},
+            "walk", new double[] {1 / 16.0, 1.4}, "run", new double[] {1 / 12.0, 2.2},
+            "skip", new double[] {1 / 13.0, 1.6}, "side", new double[] {1 / 12.0, 1.2},
             "jack", new double[] {1 / 13.0, 0}, "pjump", new double[] {1 / 11.0, 0},
-            "jump", new double[] {1 / 13.0, 1.6}, "bend", new double[] {1 / 24.0, 0},
+            "jump", new double[] {1 / 13.0, 1.2}, "bend", new double[] {1 / 24.0, 0},
             "wave1", new double[] {1 / 9.0, 0}, "wave2", new double[] {1 / 9.0, 0});
 
     @Override
@@ -270,7 +270,7 @@ public final class ActorsDomain implements Domain {
         return new Video(data, frames, size, size, Video.DEFAULT_FPS);
     }
 
-    private static float[] background(ActorContent c, int size) {
+    static float[] background(ActorContent c, int size) {
         int plane = size * size;
         float[] out = new float[3 * plane];
         Rgb wall = c.background().rgb();

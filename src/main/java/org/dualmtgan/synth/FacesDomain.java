@@ -323,10 +323,14 @@ public final class FacesDomain implements Domain {
             cv.ellipse(e[0], e[1], 0.14 * rx, 0.2 * ry, 0, skin.scale(0.9));
             if (c.earrings()) cv.circle(e[0], e[1] + 0.2 * ry, Math.max(0.9, 0.05 * rx), Rgb.hex(0xe8c04a));
         }
-        // hair cap (a rim around the top of the face once the face is drawn over it)
+        // hair cap (a rim around the top of the face once the face is drawn over it); the skull's
+        // outline does not change when the head turns, only the fringe on the forehead moves
+        double capX = g.hx;
+        double capY = g.hy - 0.3 * ry;
+        double[] forehead = g.project(0, -0.75, 0);
         if (!style.equals("bald")) {
-            cv.ellipse(g.hx - 0.06 * rx * g.sinYaw, g.hy - 0.3 * ry, 1.08 * rx, 0.8 * ry, 0, hair);
-            if (style.equals("bun")) cv.circle(g.hx - 0.1 * rx * g.sinYaw, g.hy - 1.12 * ry, 0.36 * rx, hair);
+            cv.ellipse(capX, capY, 1.08 * rx, 0.8 * ry, 0, hair);
+            if (style.equals("bun")) cv.circle(capX, capY - 0.82 * ry, 0.36 * rx, hair);
         }
         Canvas.Sdf face = g.faceSdf();
         cv.fill(face, g.hx - rx, g.hy - ry, g.hx + rx, g.hy + ry * (1 + g.jawDrop), skin, 1.0);
@@ -342,10 +346,14 @@ public final class FacesDomain implements Domain {
             cv.fillClipped(beard, face, b[0] - 1.05 * rx, b[1] - 0.55 * ry, b[0] + 1.05 * rx, b[1] + 0.7 * ry, hair, 0.92);
         }
         if (!style.equals("bald")) {
-            double[] f = g.project(0.12, -0.8, 0.05);
-            Canvas.Sdf fringe = Canvas.ellipseSdf(f[0], f[1], 0.88 * rx, 0.3 * ry, -0.12);
-            cv.fillClipped(fringe, Canvas.ellipseSdf(g.hx, g.hy - 0.3 * ry, 1.1 * rx, 0.85 * ry, 0),
-                    f[0] - rx, f[1] - 0.4 * ry, f[0] + rx, f[1] + 0.4 * ry, hair, 1.0);
+            // the fringe stays inside the cap's outline, so it never sticks out beside the head
+            double fx = capX + 0.12 * rx + 0.5 * (forehead[0] - g.hx);
+            double fy = capY - 0.5 * ry + 0.5 * (forehead[1] - (g.hy - 0.75 * ry));
+            // everything of the cap above the hairline, the lower edge of a large tilted ellipse
+            double big = 1.3 * ry;
+            Canvas.Sdf above = Canvas.ellipseSdf(fx, fy + 0.3 * ry - big, 1.5 * rx, big, -0.12);
+            cv.fillClipped(Canvas.ellipseSdf(capX, capY, 1.08 * rx, 0.8 * ry, 0), above,
+                    capX - 1.1 * rx, capY - 0.85 * ry, capX + 1.1 * rx, fy + 0.45 * ry, hair, 1.0);
         }
         drawEyes(cv, g);
         if (c.glasses()) {

@@ -22,7 +22,7 @@ public final class SpritesDomain implements Domain {
     public static final int SPEED_BANDS = 4;
     public static final int MAX_SPRITES = 3;
     /** Bouncing centres stay within [MARGIN, 1 - MARGIN], whatever the sprite's size. */
-    static final double MARGIN = 0.12;
+    static final double MARGIN = 0.14;
 
     @Override
     public String name() {

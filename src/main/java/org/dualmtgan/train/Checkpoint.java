@@ -155,6 +155,8 @@ public final class Checkpoint implements AutoCloseable {
             CheckpointInfo info = readHeader(path, in);
             int count = in.readInt();
             if (count < 0 || count > 64) throw new InvalidInputException(path, "corrupt checkpoint: " + count + " sections");
+            // Read every section and verify the checksum before parsing, so corruption reads as such.
+            Map<String, byte[]> raws = new LinkedHashMap<>();
             for (int i = 0; i < count; i++) {
                 String name = in.readUTF();
                 where = "section " + name;
@@ -162,17 +164,19 @@ public final class Checkpoint implements AutoCloseable {
                 if (length < 0 || length > Integer.MAX_VALUE - 16) {
                     throw new InvalidInputException(path, "corrupt checkpoint: section " + name + " has length " + length);
                 }
-                byte[] bytes = readExactly(in, (int) length);
-                try (DataInputStream section = new DataInputStream(new ByteArrayInputStream(bytes))) {
-                    sections.put(name, ModelWeights.load(section, manager));
-                } catch (InvalidInputException e) {
-                    throw new InvalidInputException(path, "section " + name + ": " + e.getMessage(), e);
-                }
+                raws.put(name, readExactly(in, (int) length));
             }
             where = "its checksum";
             long expected = crc.getValue();
             long stored = new DataInputStream(raw).readLong();
             if (stored != expected) throw new InvalidInputException(path, "checkpoint is corrupt (checksum mismatch)");
+            for (Map.Entry<String, byte[]> e : raws.entrySet()) {
+                try (DataInputStream section = new DataInputStream(new ByteArrayInputStream(e.getValue()))) {
+                    sections.put(e.getKey(), ModelWeights.load(section, manager));
+                } catch (InvalidInputException ex) {
+                    throw new InvalidInputException(path, "section " + e.getKey() + ": " + ex.getMessage(), ex);
+                }
+            }
             return new Checkpoint(info, sections);
         } catch (EOFException e) {
             closeAll(sections);

@@ -307,8 +307,13 @@ public final class Trainer {
         void writeSamples(SampleSheet sheet) throws IOException {
             String stem = String.format(Locale.ROOT, "step-%08d", done);
             Path dir = run.resolve("samples");
-            sheet.write(model, manager, dir.resolve(stem + ".png"), dir.resolve(stem + ".gif"));
-            log.plot(run.resolve("losses.png"), cfg.name + ": losses");
+            try {
+                sheet.write(model, manager, dir.resolve(stem + ".png"), dir.resolve(stem + ".gif"));
+                log.plot(run.resolve("losses.png"), cfg.name + ": losses");
+            } catch (RuntimeException e) {
+                // Pictures are for the user: a failure to draw them must not end a long run.
+                opts.progress.message("warning: sample sheet or plot at step " + done + " failed: " + e);
+            }
         }
 
         void saveCheckpoint() throws IOException {

@@ -1,0 +1,268 @@
+package org.dualmtgan.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * The forward pass of training and every loss of METHOD.md, in one place, next to the equations.
+ * Each term is guarded by its weight: a weight of 0 skips the term (and any forward work only it
+ * needs) instead of multiplying it by 0 — the ablation mechanism. Terms are returned unweighted;
+ * the totals apply the weights. Discriminator outputs are logits; BCE with logits throughout:
+ * {@code -log D(r) = softplus(-l)}, {@code -log(1 - D(f)) = softplus(l)}.
+ */
+public final class Losses {
+    public static final String L_REC = "L_rec";
+    public static final String L_C = "L_C";
+    public static final String L_M = "L_M";
+    public static final String L_KL = "L_KL";
+    public static final String L_LAT = "L_lat";
+    public static final String L_GAN_I_G = "L_GAN_I_G";
+    public static final String L_GAN_V_G = "L_GAN_V_G";
+    public static final String L_D_I = "L_D_I";
+    public static final String L_D_V = "L_D_V";
+    public static final String G_TOTAL = "G_total";
+    public static final String D_TOTAL = "D_total";
+    /** The warm-up/ramp factor applied to lambdaI and lambdaV at this step. */
+    public static final String ADV_WEIGHT = "adv_weight";
+
+    private final DualMtgan model;
+    private final ModelConfig cfg;
+
+    public Losses(DualMtgan model) {
+        this.model = model;
+        this.cfg = model.config();
+    }
+
+    /** The random numbers of one step, drawn in Java from (runSeed, step). */
+    public record Draws(float[] eps, float[] zs, long[] framesV, long[] framesVx, long[] framesVyd,
+                        long[] framesVys, long[] framesVy) {
+        public static Draws of(long runSeed, long step, int batch, int frames, int motionDim) {
+            SplittableRandom r = new SplittableRandom(DualMtgan.mix(runSeed, "step " + step));
+            float[] eps = gaussian(r, batch * motionDim);
+            float[] zs = gaussian(r, batch * motionDim);
+            return new Draws(eps, zs, FrameSampler.draw(r, batch, frames), FrameSampler.draw(r, batch, frames),
+                    FrameSampler.draw(r, batch, frames), FrameSampler.draw(r, batch, frames),
+                    FrameSampler.draw(r, batch, frames));
+        }
+
+        private static float[] gaussian(SplittableRandom r, int n) {
+            float[] v = new float[n];
+            for (int i = 0; i < n; i++) v[i] = (float) r.nextGaussian();
+            return v;
+        }
+    }
+
+    /** The computed terms (unweighted scalars) and the weighted totals; absent terms were switched off. */
+    public static final class Terms {
+        public final Map<String, NDArray> generator = new LinkedHashMap<>();
+        public final Map<String, NDArray> discriminator = new LinkedHashMap<>();
+        /** Weighted generator objective, or null when no generator term is on. */
+        public NDArray generatorTotal;
+        /** Discriminator objective, or null when both discriminators are off. */
+        public NDArray discriminatorTotal;
+        public double adversarialFactor;
+    }
+
+    /**
+     * Forward pass and losses for source clips V and target clips V_y (B, T, 3, S, S), y = V_y's
+     * first frame. Run inside a gradient collector to train. The fakes that the discriminator
+     * terms see are detached (stopGradient), so {@code discriminatorTotal} reaches only D_I, D_V.
+     */
+    public Terms compute(NDArray source, NDArray targetClip, Draws draws, double adversarialFactor) {
+        Terms terms = new Terms();
+        terms.adversarialFactor = adversarialFactor;
+        NDManager nd = source.getManager();
+        Shape s = source.getShape();
+        int b = (int) s.get(0);
+        int t = (int) s.get(1);
+        long size = s.get(3);
+        boolean dI = cfg.lambdaI > 0;
+        boolean dV = cfg.lambdaV > 0;
+        double wI = cfg.lambdaI * adversarialFactor;
+        double wV = cfg.lambdaV * adversarialFactor;
+        boolean discriminators = dI || dV;
+        boolean needYd = cfg.lambdaM > 0 || discriminators;
+        boolean needYs = cfg.lambdaLatent > 0 || discriminators;
+
+        NDArray x1 = source.get(":, 0");
+        NDArray y = targetClip.get(":, 0");
+
+        // c_x = E_C(x^1), c_y = E_C(y); with L_C on, E_C sees every frame of V (x^1 among them).
+        NDList cx;
+        NDList cy;
+        if (cfg.lambdaC > 0) {
+            NDList all = model.encodeContent(source.reshape(b * t, 3, size, size).concat(y, 0), true);
+            cx = new NDList();
+            cy = new NDList();
+            for (NDArray a : all) {
+                Shape as = a.getShape();
+                NDArray frames = a.get("0:" + (b * t));
+                cx.add(frames.reshape(new Shape(b, t).addAll(as.slice(1))).get(":, 0"));
+                cy.add(a.get((b * t) + ":"));
+            }
+            // L_C = || E_C(x^t) - E_C(x^{t+1}) ||_1, averaged over t (on the content vector c).
+            NDArray c = all.get(0).get("0:" + (b * t)).reshape(b, t, -1);
+            terms.generator.put(L_C, c.get(":, 1:").sub(c.get(":, :-1")).abs().mean());
+        } else {
+            NDList both = model.encodeContent(x1.concat(y, 0), true);
+            cx = new NDList();
+            cy = new NDList();
+            for (NDArray a : both) {
+                cx.add(a.get(":" + b));
+                cy.add(a.get(b + ":"));
+            }
+        }
+
+        // q = E_M(V) = N(mu, sigma^2);  z_M = mu + sigma * eps (reparameterised).
+        NDList q = model.motionEncoder().forward(true, source);
+        NDArray mu = q.get(0);
+        NDArray logvar = q.get(1);
+        NDArray eps = nd.create(draws.eps(), new Shape(b, cfg.motionDim));
+        NDArray zM = mu.add(logvar.mul(0.5f).exp().mul(eps));
+        NDArray zS = nd.create(draws.zs(), new Shape(b, cfg.motionDim));
+
+        // m = R(z_M); and R(z_s) for the stochastic transfer: one unrolled LSTM for both.
+        NDArray codes = model.motionDecoder().decode(needYs ? zM.concat(zS, 0) : zM, t, true);
+        NDArray m = codes.get(":" + b);
+
+        // V~x = G(c_x, m); V~y,d = G(c_y, m); V~y,s = G(c_y, R(z_s)): one batch through G.
+        NDList images = new NDList(x1);
+        NDList motions = new NDList(m);
+        NDList[] contents = {cx, null, null};
+        int parts = 1;
+        if (needYd) {
+            images.add(y);
+            motions.add(m);
+            contents[parts++] = cy;
+        }
+        if (needYs) {
+            images.add(y);
+            motions.add(codes.get(b + ":"));
+            contents[parts++] = cy;
+        }
+        NDList content = new NDList();
+        for (int i = 0; i < cx.size(); i++) {
+            NDList pieces = new NDList();
+            for (int k = 0; k < parts; k++) pieces.add(contents[k].get(i));
+            content.add(parts == 1 ? pieces.get(0) : NDArrays.concat(pieces, 0));
+        }
+        NDArray fakes = model.generator().generate(concat(images), content, concat(motions), true);
+        NDArray vx = fakes.get(":" + b);
+        NDArray vyd = needYd ? fakes.get(b + ":" + (2 * b)) : null;
+        NDArray vys = needYs ? fakes.get((parts - 1) * b + ":" + (parts * b)) : null;
+
+        // L_rec = || V~x - V ||_1
+        if (cfg.lambdaRec > 0) terms.generator.put(L_REC, vx.sub(source).abs().mean());
+
+        // L_KL = KL(N(mu, sigma^2) || N(0, I)), summed over latent dimensions, averaged over the batch.
+        if (cfg.lambdaKL > 0) {
+            NDArray kl = mu.square().add(logvar.exp()).sub(1f).sub(logvar).mul(0.5f).sum(new int[] {1}).mean();
+            terms.generator.put(L_KL, kl);
+        }
+
+        // Motion codes read back from generated videos (posterior means).
+        if (cfg.lambdaM > 0 || cfg.lambdaLatent > 0) {
+            NDList back = new NDList();
+            if (cfg.lambdaM > 0) {
+                back.add(vx);
+                back.add(vyd);
+            }
+            if (cfg.lambdaLatent > 0) back.add(vys);
+            NDArray muBack = model.motionEncoder().forward(true, concat(back)).get(0);
+            if (cfg.lambdaM > 0) {
+                // L_M = || E_M(V~x) - z_M ||_1 + || E_M(V~y,d) - z_M ||_1 (means of the posteriors)
+                NDArray lm = muBack.get(":" + b).sub(mu).abs().mean()
+                        .add(muBack.get(b + ":" + (2 * b)).sub(mu).abs().mean());
+                terms.generator.put(L_M, lm);
+            }
+            if (cfg.lambdaLatent > 0) {
+                // Latent regression || E_M(V~y,s) - z_s ||_1
+                NDArray sampled = muBack.get((back.size() - 1) * b + ":");
+                terms.generator.put(L_LAT, sampled.sub(zS).abs().mean());
+            }
+        }
+
+        FrameSampler sI = model.frameSampler();
+        ImageDiscriminator dImg = model.imageDiscriminator();
+        if (dI) {
+            NDArray sV = sI.sample(source, draws.framesV());
+            NDArray sVx = sI.sample(vx, draws.framesVx());
+            NDArray sVyd = sI.sample(vyd, draws.framesVyd());
+            NDArray sVys = sI.sample(vys, draws.framesVys());
+            NDArray sVy = sI.sample(targetClip, draws.framesVy());
+            if (wI > 0) {
+                // Generator side of L_GAN^I, non-saturating: the fake pairs labelled real,
+                // with the paper's 1/2 factors; V~y counts as the mean of V~y,d and V~y,s.
+                NDList l = split(dImg.score(concat(x1, y, y), concat(sVx, sVyd, sVys), true), 3);
+                terms.generator.put(L_GAN_I_G, real(l.get(0)).mul(0.5f)
+                        .add(real(l.get(1)).add(real(l.get(2))).mul(0.25f)));
+            }
+            // D_I maximises L_GAN,x^I + L_GAN,y^I:
+            //   log D_I(x^1, S_I(V)) + 1/2 [log(1 - D_I(x^1, S_I(V~x))) + log(1 - D_I(y, S_I(V)))]
+            // + log D_I(y, y)       + 1/2 [log(1 - D_I(y, S_I(V~y)))  + log(1 - D_I(x^1, S_I(V_y)))]
+            NDList l = split(dImg.score(
+                    concat(x1, x1, y, y, y, y, x1),
+                    concat(sV, sVx.stopGradient(), sV, y, sVyd.stopGradient(), sVys.stopGradient(), sVy), true), 7);
+            NDArray lx = real(l.get(0)).add(fake(l.get(1)).add(fake(l.get(2))).mul(0.5f));
+            NDArray ly = real(l.get(3)).add(fake(l.get(4)).add(fake(l.get(5))).mul(0.5f).add(fake(l.get(6))).mul(0.5f));
+            terms.discriminator.put(L_D_I, lx.add(ly));
+        }
+
+        VideoDiscriminator dVid = model.videoDiscriminator();
+        if (dV) {
+            if (wV > 0) {
+                // Generator side of L_GAN^V, non-saturating.
+                NDList l = split(dVid.forward(concat(vx, vyd, vys), true), 3);
+                terms.generator.put(L_GAN_V_G, real(l.get(0)).add(real(l.get(1)).add(real(l.get(2))).mul(0.5f)));
+            }
+            // D_V maximises log D_V(V) + log(1 - D_V(V~x)) + log D_V(V_y) + log(1 - D_V(V~y)).
+            NDList l = split(dVid.forward(concat(source, vx.stopGradient(), targetClip,
+                    vyd.stopGradient(), vys.stopGradient()), true), 5);
+            terms.discriminator.put(L_D_V, real(l.get(0)).add(fake(l.get(1))).add(real(l.get(2)))
+                    .add(fake(l.get(3)).add(fake(l.get(4))).mul(0.5f)));
+        }
+
+        // Generator objective: l_rec L_rec + l_C L_C + l_M L_M + l_KL L_KL + l_lat L_lat
+        //                      + a * (l_I L_GAN^I(G) + l_V L_GAN^V(G)),  a = warm-up/ramp factor.
+        Map<String, Double> weights = Map.of(L_REC, cfg.lambdaRec, L_C, cfg.lambdaC, L_M, cfg.lambdaM,
+                L_KL, cfg.lambdaKL, L_LAT, cfg.lambdaLatent, L_GAN_I_G, wI, L_GAN_V_G, wV);
+        for (Map.Entry<String, NDArray> e : terms.generator.entrySet()) {
+            NDArray w = e.getValue().mul(weights.get(e.getKey()).floatValue());
+            terms.generatorTotal = terms.generatorTotal == null ? w : terms.generatorTotal.add(w);
+        }
+        for (NDArray d : terms.discriminator.values()) {
+            terms.discriminatorTotal = terms.discriminatorTotal == null ? d : terms.discriminatorTotal.add(d);
+        }
+        return terms;
+    }
+
+    /** -log sigmoid(l): BCE of logits against "real", averaged. */
+    static NDArray real(NDArray logits) {
+        return Activation.softPlus(logits.neg()).mean();
+    }
+
+    /** -log(1 - sigmoid(l)): BCE of logits against "fake", averaged. */
+    static NDArray fake(NDArray logits) {
+        return Activation.softPlus(logits).mean();
+    }
+
+    private static NDArray concat(NDArray... arrays) {
+        return arrays.length == 1 ? arrays[0] : NDArrays.concat(new NDList(arrays), 0);
+    }
+
+    private static NDArray concat(NDList arrays) {
+        return arrays.size() == 1 ? arrays.get(0) : NDArrays.concat(arrays, 0);
+    }
+
+    private static NDList split(NDArray a, int parts) {
+        return a.split(parts, 0);
+    }
+}

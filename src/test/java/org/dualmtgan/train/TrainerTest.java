@@ -1,0 +1,147 @@
+package org.dualmtgan.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import org.dualmtgan.InvalidInputException;
+import org.dualmtgan.cli.Main;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** The training loop on the tiny config and real frames (BAIR sample): resume, NaN stop, early stop. */
+class TrainerTest {
+    static final Path DATA = Path.of(System.getProperty("dualmtgan.data", "../shared/data")).resolve("bair");
+
+    /** The tiny config with its data on the shared sample and outputs every 2 steps. */
+    static TrainConfig tiny(long steps) {
+        TrainConfig cfg = TrainConfig.read(Path.of("configs/tiny.json"));
+        cfg.data.path = DATA.toAbsolutePath().toString();
+        cfg.train.steps = steps;
+        cfg.train.checkpointEvery = 2;
+        cfg.train.sampleEvery = 100;
+        cfg.train.logEvery = 1;
+        cfg.train.keepCheckpoints = 2;
+        return cfg;
+    }
+
+    static Path writeConfig(Path dir, TrainConfig cfg) throws IOException {
+        Path p = dir.resolve(cfg.name + ".json");
+        cfg.write(p);
+        return p;
+    }
+
+    static int main(StringWriter out, StringWriter err, String... args) {
+        CommandLine cl = Main.commandLine();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        return cl.execute(args);
+    }
+
+    @Test
+    void resumedRunEndsBitwiseEqualToAnUninterruptedOne(@TempDir Path dir) throws IOException {
+        Path config = writeConfig(dir, tiny(6));
+        Path whole = dir.resolve("whole");
+        Path split = dir.resolve("split");
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        assertEquals(0, main(out, err, "train", "--config", config.toString(), "--out", whole.toString()), err.toString());
+        assertEquals(0, main(out, err, "train", "--config", config.toString(), "--out", split.toString(), "--steps", "3"), err.toString());
+        assertEquals(3, Checkpoint.readInfo(Trainer.latestCheckpoint(split)).step);
+        assertEquals(0, main(out, err, "train", "--config", config.toString(), "--out", split.toString(), "--resume"), err.toString());
+        assertTrue(out.toString().contains("resumed from"), out.toString());
+
+        Path a = Trainer.latestCheckpoint(whole);
+        Path b = Trainer.latestCheckpoint(split);
+        assertEquals("step-00000006.ckpt", a.getFileName().toString());
+        assertEquals("step-00000006.ckpt", b.getFileName().toString());
+        try (NDManager m = NDManager.newBaseManager(); Checkpoint ca = Checkpoint.load(a, m); Checkpoint cb = Checkpoint.load(b, m)) {
+            for (String section : List.of(Checkpoint.PARAMETERS, Checkpoint.GENERATOR_OPTIMIZER, Checkpoint.DISCRIMINATOR_OPTIMIZER)) {
+                Map<String, NDArray> x = ca.section(section);
+                Map<String, NDArray> y = cb.section(section);
+                assertFalse(x.isEmpty(), section);
+                assertEquals(x.keySet(), y.keySet(), section);
+                for (String k : x.keySet()) {
+                    assertArrayEquals(x.get(k).toByteArray(), y.get(k).toByteArray(), section + " " + k + " differs");
+                }
+            }
+            assertEquals(6L, ca.info().optimizerSteps.get("generator"));
+            assertEquals(ca.info().optimizerSteps, cb.info().optimizerSteps);
+        }
+        // The loss history continues where it left off: identical rows (wall time aside).
+        List<String> la = Files.readAllLines(whole.resolve("losses.csv"));
+        List<String> lb = Files.readAllLines(split.resolve("losses.csv"));
+        assertEquals(7, la.size());
+        assertEquals(la.size(), lb.size());
+        for (int i = 1; i < la.size(); i++) {
+            assertEquals(withoutWall(la.get(i)), withoutWall(lb.get(i)), "losses.csv row " + i);
+        }
+        // Only the last two checkpoints are kept.
+        assertEquals(List.of("step-00000004.ckpt", "step-00000006.ckpt"),
+                Trainer.listCheckpoints(whole.resolve("checkpoints")).stream().map(p -> p.getFileName().toString()).toList());
+    }
+
+    static String withoutWall(String csvRow) {
+        String[] f = csvRow.split(",", 3);
+        return f[0] + "," + f[2];
+    }
+
+    @Test
+    void nonFiniteLossStopsWithItsNameAndStepKeepingTheLastGoodCheckpoint(@TempDir Path dir) throws IOException {
+        Path config = writeConfig(dir, tiny(6));
+        Path run = dir.resolve("run");
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        Trainer.poisonBatchAt = s -> s == 2; // the third step
+        int code;
+        try {
+            code = main(out, err, "train", "--config", config.toString(), "--out", run.toString());
+        } finally {
+            Trainer.poisonBatchAt = null;
+        }
+        assertEquals(1, code, err.toString());
+        String msg = err.toString();
+        assertTrue(msg.contains("error: training stopped: loss L_") && msg.contains("is not finite at step 3"), msg);
+        assertTrue(msg.contains("step-00000002.ckpt"), msg);
+        assertFalse(msg.contains("\tat "), "no stack trace for a diverged run: " + msg);
+        assertEquals(List.of(run.resolve("checkpoints/step-00000002.ckpt")), Trainer.listCheckpoints(run.resolve("checkpoints")));
+        assertEquals(2, Checkpoint.readInfo(run.resolve("checkpoints/step-00000002.ckpt")).step);
+        // The last good checkpoint resumes.
+        assertEquals(0, main(out, err, "train", "--config", config.toString(), "--out", run.toString(), "--resume", "--steps", "3"), err.toString());
+        assertEquals(3, Checkpoint.readInfo(Trainer.latestCheckpoint(run)).step);
+    }
+
+    @Test
+    void requestedStopSavesACheckpointAfterTheCurrentStep(@TempDir Path dir) throws IOException {
+        TrainConfig cfg = tiny(10);
+        cfg.train.checkpointEvery = 100;
+        Trainer trainer = new Trainer();
+        Trainer.Options opts = new Trainer.Options();
+        opts.runDir = dir.resolve("run");
+        StringWriter sw = new StringWriter();
+        opts.progress = new TrainingProgress(new PrintWriter(sw, true)) {
+            @Override
+            public void step(long step, long totalSteps, double stepsPerSecond, Map<String, Float> losses) {
+                if (step == 2) trainer.requestStop(); // as the Ctrl-C hook does
+            }
+        };
+        Trainer.Result r = trainer.run(cfg, opts);
+        assertTrue(r.stopped());
+        assertEquals(2, r.step());
+        assertEquals(opts.runDir.resolve("checkpoints/step-00000002.ckpt"), r.lastCheckpoint());
+        assertEquals(2, Checkpoint.readInfo(r.lastCheckpoint()).step);
+        assertTrue(sw.toString().contains("stopped at step 2"), sw.toString());
+        // Starting over in the same folder without --resume is refused.
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> new Trainer().run(cfg, opts));
+        assertTrue(e.getMessage().contains("--resume"), e.getMessage());
+    }
+}
