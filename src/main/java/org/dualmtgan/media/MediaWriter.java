@@ -65,6 +65,9 @@ public final class MediaWriter {
     public static void write(Video v, Path out, OutputFormat format) {
         if (out == null) throw new InvalidInputException("no output path given");
         if (v.frames() == 0) throw new InvalidInputException(out, "nothing to write: the video has no frames");
+        if (!(v.fps() > 0 && v.fps() <= 1000)) {
+            throw new InvalidInputException(out, "frame rate " + v.fps() + " cannot be written (0 < fps <= 1000)");
+        }
         try {
             switch (format) {
                 case MP4 -> AtomicFiles.write(out, tmp -> FfmpegCodec.write(v, tmp, true));

@@ -16,6 +16,10 @@ import java.util.Map;
  * (single device, so the ParameterStore is passed along but not needed).
  */
 public abstract class ModelBlock extends AbstractBlock {
+    static {
+        // Before any network runs: oneDNN's AVX-512 convolution input gradients are wrong here.
+        CpuIsaGuard.apply();
+    }
 
     protected ModelBlock() {
         super((byte) 1);

@@ -84,6 +84,12 @@ class BadInputTest {
         Path b = tmp.resolve("broken.png");
         Files.write(b, broken);
         refused(b, "cannot decode png", () -> MediaReader.readImage(b));
+        // A cut JPEG: ImageIO only warns and fills the rest with grey; refused.
+        byte[] jpg = Files.readAllBytes(TestMedia.data("faces/src_s0.jpg"));
+        Path cutJpg = tmp.resolve("cut.jpg");
+        Files.write(cutJpg, Arrays.copyOf(jpg, jpg.length / 2));
+        refused(cutJpg, "truncated jpeg", () -> MediaReader.readImage(cutJpg));
+        assertEquals(600, MediaReader.readImage(TestMedia.data("faces/src_s0.jpg")).getWidth());  // reader reusable
         Path half = tmp.resolve("half.png");
         Files.write(half, Arrays.copyOf(png, png.length / 2));
         refused(half, "cannot decode png", () -> MediaReader.readVideo(half));

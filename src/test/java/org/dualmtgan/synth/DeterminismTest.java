@@ -7,7 +7,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
@@ -62,9 +61,5 @@ class DeterminismTest {
             for (Path p : s.filter(Files::isRegularFile).toList()) out.put(root.relativize(p).toString(), Files.readAllBytes(p));
         }
         return out;
-    }
-
-    static List<String> names(Path root) throws IOException {
-        return List.copyOf(files(root).keySet());
     }
 }
