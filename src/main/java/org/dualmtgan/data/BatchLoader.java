@@ -122,7 +122,7 @@ public final class BatchLoader implements AutoCloseable {
 
     private Video clip(int idx, long g) {
         SplittableRandom rng = new SplittableRandom(Datasets.mix(opts.seed() ^ SALT_CLIP) ^ Datasets.mix(g));
-        return sampler.sample(dataset.video(idx, opts.size()), rng);
+        return dataset.clip(idx, opts.size(), sampler, rng);
     }
 
     private int videoAt(long g) {

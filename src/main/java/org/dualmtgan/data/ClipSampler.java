@@ -15,6 +15,13 @@ public final class ClipSampler {
     private final int stride;
     private final int maxStride;
 
+    /** Which frames of an {@code n}-frame video a clip takes: {@code start + k * stride} for k below {@code count}. */
+    public record Plan(int start, int stride, int count) {
+        public int index(int k) {
+            return start + k * stride;
+        }
+    }
+
     /** @param stride a fixed stride, or 0 for a random stride in [1, maxStride] per clip */
     public ClipSampler(int frames, int stride, int maxStride) {
         if (frames < 1) throw new IllegalArgumentException("clip length must be >= 1");
@@ -27,21 +34,31 @@ public final class ClipSampler {
         return frames;
     }
 
-    /** A clip of exactly {@link #frames()} frames from {@code v}, its randomness from {@code rng}. */
-    public Video sample(Video v, SplittableRandom rng) {
-        int s = stride > 0 ? stride : 1 + rng.nextInt(maxStride);
-        int n = v.frames();
+    /** The frames a clip takes from a video of {@code n} frames, its randomness from {@code rng}. */
+    public Plan plan(int n, SplittableRandom rng) {
         if (n <= 0) throw new IllegalArgumentException("video has no frames");
+        int s = stride > 0 ? stride : 1 + rng.nextInt(maxStride);
         // Largest stride that fits T frames, never below 1.
         while (s > 1 && (frames - 1) * s >= n) s--;
         int span = (frames - 1) * s + 1;
         int start = span >= n ? 0 : rng.nextInt(n - span + 1);
-        Video clip = v.strided(start, s, frames);
-        if (clip.frames() < frames) clip = holdLastFrame(clip, frames);
-        return clip;
+        int count = Math.min(frames, (n - start + s - 1) / s);
+        return new Plan(start, s, count);
     }
 
-    static Video holdLastFrame(Video clip, int frames) {
+    /** A clip of exactly {@link #frames()} frames from {@code v}. */
+    public Video sample(Video v, SplittableRandom rng) {
+        return take(v, plan(v.frames(), rng));
+    }
+
+    /** The planned frames of {@code v}, padded to {@link #frames()} by holding the last one. */
+    public Video take(Video v, Plan p) {
+        return pad(v.strided(p.start(), p.stride(), p.count()));
+    }
+
+    /** Pads a clip of the planned frames (already cut) to {@link #frames()} by holding its last frame. */
+    Video pad(Video clip) {
+        if (clip.frames() >= frames) return clip;
         int fs = clip.frameSize();
         float[] out = new float[frames * fs];
         System.arraycopy(clip.data(), 0, out, 0, clip.data().length);

@@ -35,6 +35,8 @@ public final class Dataset {
     private final Map<String, Video> cache = new LinkedHashMap<>(16, 0.75f, true);
     private final Object[] locks;
     private long cachedBytes;
+    private final Map<Integer, Boolean> fits = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<Integer, List<Path>> frameLists = new java.util.concurrent.ConcurrentHashMap<>();
     private String fingerprint;
 
     public Dataset(String name, Path root, List<VideoEntry> entries, int every, long cacheBytes) {
@@ -98,17 +100,59 @@ public final class Dataset {
         }
     }
 
+    /**
+     * A training clip of video {@code i}: the frames {@code sampler} plans for it. Videos are decoded
+     * whole and cached when the dataset fits the cache budget; otherwise (a large frame-folder
+     * dataset such as full BAIR) only the planned frames are decoded, every time.
+     */
+    public Video clip(int i, int size, ClipSampler sampler, java.util.SplittableRandom rng) {
+        VideoEntry e = entries.get(i);
+        if (e.layout() == Layout.FRAMES && !fitsCache(size)) {
+            List<Path> files = frameFiles(i);
+            int n = (files.size() + every - 1) / every;
+            ClipSampler.Plan p = sampler.plan(n, rng);
+            Preprocess pre = Preprocess.forModel(size);
+            List<Video> frames = new ArrayList<>(p.count());
+            for (int k = 0; k < p.count(); k++) {
+                frames.add(MediaReader.readVideo(files.get(p.index(k) * every), MediaReader.Layout.IMAGE, pre));
+            }
+            return sampler.pad(Video.concat(frames));
+        }
+        Video v = video(i, size);
+        return sampler.take(v, sampler.plan(v.frames(), rng));
+    }
+
+    /** Whether every video of the dataset, decoded at {@code size}, fits the cache budget (estimated from file listings). */
+    public boolean fitsCache(int size) {
+        Boolean f = fits.get(size);
+        if (f != null) return f;
+        long frames = 0;
+        for (int i = 0; i < entries.size(); i++) {
+            VideoEntry e = entries.get(i);
+            if (e.layout() != Layout.FRAMES) return cacheFits(size, true);
+            frames += (frameFiles(i).size() + every - 1) / every;
+        }
+        return cacheFits(size, frames * 4L * Video.CHANNELS * size * size <= cacheBytes);
+    }
+
+    private boolean cacheFits(int size, boolean value) {
+        fits.put(size, value);
+        return value;
+    }
+
+    private List<Path> frameFiles(int i) {
+        return frameLists.computeIfAbsent(i, k -> MediaReader.frameFiles(entries.get(k).path()));
+    }
+
     private Video decode(VideoEntry e, int size) {
         MediaReader.Layout layout = switch (e.layout()) {
             case FRAMES -> MediaReader.Layout.FRAMES;
             case STRIPS -> MediaReader.Layout.STRIP;
             default -> MediaReader.Layout.FILE;
         };
-        Video v = MediaReader.readVideo(e.path(), layout);
+        // Cropped, resized and subsampled while decoding: a long 480 px video never exists at full size.
+        Video v = MediaReader.readVideo(e.path(), layout, Preprocess.builder().size(size).every(every).build());
         if (v.frames() == 0) throw new InvalidInputException(e.path(), "video has no frames");
-        if (every > 1) v = v.strided(0, every, 0);
-        if (v.height() != v.width()) v = Preprocess.cropCenterSquare(v);
-        if (v.height() != size) v = Preprocess.resizeArea(v, size, size);
         return v;
     }
 

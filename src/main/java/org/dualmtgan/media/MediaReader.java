@@ -205,7 +205,7 @@ public final class MediaReader {
     }
 
     /** The frame files of a folder in natural order. */
-    static List<Path> frameFiles(Path dir) {
+    public static List<Path> frameFiles(Path dir) {
         List<Path> files = new ArrayList<>();
         try (Stream<Path> s = Files.list(dir)) {
             s.filter(p -> !p.getFileName().toString().startsWith("."))

@@ -1,6 +1,7 @@
 package org.dualmtgan.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
@@ -30,13 +31,11 @@ public final class FrameSampler extends ModelBlock {
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray clip = inputs.get(0);
-        NDArray indices = inputs.get(1);
-        Shape s = clip.getShape();
-        long b = s.get(0);
-        long t = s.get(1);
-        // Row b * T + index_b of the (B*T, C, H, W) view.
-        NDArray rows = clip.getManager().arange(0L, b * t, t, ai.djl.ndarray.types.DataType.INT64).add(indices);
-        return new NDList(clip.reshape(b * t, s.get(2), s.get(3), s.get(4)).get(rows));
+        long[] idx = inputs.get(1).toLongArray();
+        // Basic slicing and a stack: its gradient is a plain copy back into the chosen frames.
+        NDList frames = new NDList(idx.length);
+        for (int b = 0; b < idx.length; b++) frames.add(clip.get(b + ", " + idx[b]));
+        return new NDList(NDArrays.stack(frames, 0));
     }
 
     @Override

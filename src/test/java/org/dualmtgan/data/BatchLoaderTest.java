@@ -77,6 +77,29 @@ class BatchLoaderTest {
     }
 
     @Test
+    void framesDecodedOnDemandEqualCachedVideos() {
+        DataConfig lazy = new DataConfig(DATA.resolve("bair").toString());
+        lazy.every = 2;
+        lazy.cacheMiB = 0;
+        DataConfig cached = new DataConfig(DATA.resolve("bair").toString());
+        cached.every = 2;
+        Dataset lazyDs = Datasets.open(lazy, Subset.ALL);
+        Dataset cachedDs = Datasets.open(cached, Subset.ALL);
+        assertFalse(lazyDs.fitsCache(32), "no budget: clips decode only the frames they take");
+        assertTrue(cachedDs.fitsCache(32));
+        try (BatchLoader a = new BatchLoader(lazyDs, new BatchLoader.Options(2, 6, 32, 0, 2, 5, 0, 0));
+             BatchLoader b = new BatchLoader(cachedDs, new BatchLoader.Options(2, 6, 32, 0, 2, 5, 0, 0))) {
+            for (long step = 0; step < 4; step++) {
+                Batch x = a.batch(step);
+                Batch y = b.batch(step);
+                for (int i = 0; i < 2; i++) {
+                    assertArrayEquals(x.sourceVideos().get(i).data(), y.sourceVideos().get(i).data(), 1e-6f);
+                }
+            }
+        }
+    }
+
+    @Test
     void batchOfOneTakesItsTargetFromAnotherVideo() {
         Dataset ds = weizmannTrain();
         try (BatchLoader loader = new BatchLoader(ds, BatchLoader.Options.of(1, 8, 16, 1))) {
