@@ -3,7 +3,6 @@ package org.dualmtgan.media;
 import org.dualmtgan.InvalidInputException;
 import org.dualmtgan.util.AtomicFiles;
 
-import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferInt;
 import java.io.IOException;
@@ -86,7 +85,7 @@ public final class MediaWriter {
                 case FRAMES -> AtomicFiles.writeDirectory(out, dir -> {
                     int digits = Math.max(2, Integer.toString(v.frames() - 1).length());
                     for (int t = 0; t < v.frames(); t++) {
-                        png(Frames.toImage(v, t), dir.resolve(String.format("%0" + digits + "d.png", t)));
+                        Files.write(dir.resolve(String.format("%0" + digits + "d.png", t)), PngEncoder.encode(v, t));
                     }
                 });
             }
@@ -119,6 +118,6 @@ public final class MediaWriter {
     }
 
     static void png(BufferedImage img, Path file) throws IOException {
-        if (!ImageIO.write(img, "png", file.toFile())) throw new IOException("no PNG writer");
+        Files.write(file, PngEncoder.encode(img));
     }
 }

@@ -250,6 +250,42 @@ public final class DualMtgan implements AutoCloseable {
         return infer(video, new NDArray[] {video}, scope -> motionEncoder.forward(false, video).get(0));
     }
 
+    /** R(z) for {@code frames} steps: per-frame motion codes (B, frames, motionCodeDim) from z (B, latentDim()). */
+    public NDArray decodeMotion(NDArray z, int frames) {
+        Shape zs = z.getShape();
+        if (zs.dimension() != 2 || zs.get(1) != cfg.motionDim) {
+            throw new InvalidInputException("motion latent z has shape " + zs + ", model expects (B, " + cfg.motionDim + ")");
+        }
+        if (frames < 1) throw new InvalidInputException("frames must be >= 1, got " + frames);
+        return infer(z, new NDArray[] {z}, scope -> motionDecoder.decode(z.toType(DataType.FLOAT32, false), frames, false));
+    }
+
+    /**
+     * R with one latent per step ({@link MotionDecoder#decodeSteps}): {@code zSteps} (B, T, latentDim())
+     * -> motion codes (B, T, motionCodeDim). Used for few-frame conditioning (posterior of the observed
+     * prefix for the first k steps, prior draws after, one recurrent state throughout).
+     */
+    public NDArray decodeMotionSteps(NDArray zSteps) {
+        Shape zs = zSteps.getShape();
+        if (zs.dimension() != 3 || zs.get(1) < 1 || zs.get(2) != cfg.motionDim) {
+            throw new InvalidInputException("motion latents have shape " + zs + ", model expects (B, T, " + cfg.motionDim + ")");
+        }
+        return infer(zSteps, new NDArray[] {zSteps},
+                scope -> motionDecoder.decodeSteps(zSteps.toType(DataType.FLOAT32, false), false));
+    }
+
+    /** G(E_C(image), m): frames (B, T, 3, S, S) from per-frame motion codes m (B, T, motionCodeDim). */
+    public NDArray generate(NDArray image, NDArray motionCodes) {
+        checkImage("image", image);
+        Shape ms = motionCodes.getShape();
+        if (ms.dimension() != 3 || ms.get(0) != image.getShape().get(0) || ms.get(1) < 1 || ms.get(2) != cfg.motionCodeDim) {
+            throw new InvalidInputException("motion codes have shape " + ms + ", model expects ("
+                    + image.getShape().get(0) + ", T, " + cfg.motionCodeDim + ")");
+        }
+        return infer(image, new NDArray[] {image, motionCodes}, scope ->
+                generator.generate(image, contentEncoder.forward(false, image), motionCodes.toType(DataType.FLOAT32, false), false));
+    }
+
     /** Length of the motion latent z. */
     public int latentDim() {
         return cfg.motionDim;

@@ -42,16 +42,28 @@ public final class MotionDecoder extends ModelBlock {
         return forward(new ParameterStore(), new NDList(z), training, p).singletonOrThrow();
     }
 
+    /**
+     * m with one latent per step: {@code zSteps} is (B, T, motionDim); the initial state comes from
+     * {@code zSteps[:, 0]} and step t reads {@code zSteps[:, t]}, so a constant sequence gives
+     * {@code decode(z, T)}. Switching the latent mid-sequence continues R from the state reached
+     * (few-frame conditioning: the prefix's posterior for the first k steps, a prior draw after).
+     */
+    public NDArray decodeSteps(NDArray zSteps, boolean training) {
+        return forward(new ParameterStore(), new NDList(zSteps), training, null).singletonOrThrow();
+    }
+
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray z = inputs.singletonOrThrow();
-        int frames = defaultFrames;
-        if (params != null && params.contains(FRAMES)) frames = (Integer) params.get(FRAMES);
-        NDArray h = initial.forward(z, training).tanh();
+        // A (B, T, motionDim) input gives one latent per step (decodeSteps); (B, motionDim) one for all.
+        boolean perStep = z.getShape().dimension() == 3;
+        int frames = perStep ? (int) z.getShape().get(1) : defaultFrames;
+        if (!perStep && params != null && params.contains(FRAMES)) frames = (Integer) params.get(FRAMES);
+        NDArray h = initial.forward(perStep ? z.get(":, 0") : z, training).tanh();
         NDArray c = h.zerosLike();
         NDList codes = new NDList(frames);
         for (int t = 0; t < frames; t++) {
-            NDList hc = lstm.forward(training, z, h, c);
+            NDList hc = lstm.forward(training, perStep ? z.get(":, " + t) : z, h, c);
             h = hc.get(0);
             c = hc.get(1);
             codes.add(output.forward(h, training));
@@ -61,7 +73,8 @@ public final class MotionDecoder extends ModelBlock {
 
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return new Shape[] {new Shape(inputShapes[0].get(0), defaultFrames, motionCodeDim)};
+        long frames = inputShapes[0].dimension() == 3 ? inputShapes[0].get(1) : defaultFrames;
+        return new Shape[] {new Shape(inputShapes[0].get(0), frames, motionCodeDim)};
     }
 
     /** Builder: length of z, of m^t, LSTM state width, default number of frames. */

@@ -2,6 +2,7 @@ package org.dualmtgan.synth;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import org.dualmtgan.InvalidInputException;
+import org.dualmtgan.media.PngEncoder;
 import org.dualmtgan.media.Video;
 import org.dualmtgan.util.AtomicFiles;
 

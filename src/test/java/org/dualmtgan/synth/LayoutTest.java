@@ -6,9 +6,6 @@ import org.dualmtgan.media.Video;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import javax.imageio.ImageIO;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -78,16 +75,6 @@ class LayoutTest {
         Path clip = out.resolve("mnist_00000");
         assertTrue(Files.isRegularFile(clip.resolve("000.png")));
         assertTrue(Files.isRegularFile(clip.resolve("100.png")));
-    }
-
-    @Test
-    void pngEncoderMatchesTheFramePixels() throws IOException {
-        Domain d = new SpritesDomain();
-        SynthClip c = SynthDataset.sample(d, 5, 0, Split.TRAIN, 2, 37, false);
-        Video v = d.render(c.content(), c.motion(), 2, 37);
-        BufferedImage img = ImageIO.read(new ByteArrayInputStream(PngEncoder.encode(v, 1)));
-        assertEquals(37, img.getWidth());
-        assertArrayEquals(Frames.toImage(v, 1).getRGB(0, 0, 37, 37, null, 0, 37), img.getRGB(0, 0, 37, 37, null, 0, 37));
     }
 
     private static SynthClip readJson(String json) {
