@@ -6,6 +6,9 @@ import org.dualmtgan.media.Video;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
