@@ -18,6 +18,10 @@ import picocli.CommandLine.Command;
                 SynthCommand.class,
                 TrainCommand.class,
                 ModelCommand.class,
+                TransferCommand.class,
+                GenerateCommand.class,
+                ReconstructCommand.class,
+                InterpolateCommand.class,
         })
 public final class Main implements Runnable {
     public static final int EXIT_OK = 0;

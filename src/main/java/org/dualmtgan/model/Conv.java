@@ -14,8 +14,6 @@ import ai.djl.util.PairList;
  * The number of kernel dimensions (2 or 3) picks the kind.
  */
 public final class Conv extends ModelBlock {
-    /** Convolutions with fewer input channels are computed on zero-padded inputs. */
-    static final int MIN_INPUT_CHANNELS = 16;
     private final int in;
     private final int out;
     private final long[] kernel;
@@ -52,17 +50,6 @@ public final class Conv extends ModelBlock {
         NDArray x = inputs.singletonOrThrow();
         NDArray w = weight.getArray();
         if (spectralNorm != null) w = spectralNorm.forward(w, training);
-        if (in < MIN_INPUT_CHANNELS) {
-            // Zero channels up to MIN_INPUT_CHANNELS (input and kernel alike): the result is the
-            // same, and oneDNN's kernels for few input channels gave wrong gradients (docs/model.md).
-            Shape xs = x.getShape();
-            long[] xPad = xs.getShape();
-            xPad[1] = MIN_INPUT_CHANNELS - in;
-            long[] wPad = w.getShape().getShape();
-            wPad[1] = MIN_INPUT_CHANNELS - in;
-            x = x.concat(x.getManager().zeros(new Shape(xPad)), 1);
-            w = w.concat(x.getManager().zeros(new Shape(wPad)), 1);
-        }
         Shape k = new Shape(stride);
         Shape p = new Shape(pad);
         if (kernel.length == 2) {

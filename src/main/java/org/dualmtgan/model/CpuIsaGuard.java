@@ -1,19 +1,34 @@
 package org.dualmtgan.model;
 
+import ai.djl.engine.Engine;
+import com.sun.jna.Function;
 import com.sun.jna.Library;
 import com.sun.jna.Native;
+import com.sun.jna.NativeLibrary;
+import com.sun.jna.Pointer;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
 
 /**
- * Works around wrong convolution input gradients on this project's machines: with oneDNN's
- * AVX-512 kernels (PyTorch 2.7.1 CPU via DJL 0.36), the gradient of a 2D convolution with respect
- * to its input came out different from run to run, and sometimes NaN, while the forward pass and
- * the weight gradient were exact; capped at AVX2 it matched a hand computation in 60 of 60 runs
- * (see docs/model.md). oneDNN reads {@code ONEDNN_MAX_CPU_ISA} when it first dispatches a kernel,
- * so the variable is set in the process environment (through the C library, since Java cannot
- * set environment variables) before the first network runs. A value set by the user is kept.
+ * Works around wrong convolution gradients on this project's machines (docs/model.md has the
+ * measurements). With PyTorch 2.7.1's oneDNN (mkldnn) convolutions on CPU, reached through DJL
+ * 0.36, the gradient of a convolution with respect to its input differed from run to run and was
+ * sometimes NaN (AVX-512 and AVX2 kernels), and even with the AVX kernels whole training runs were
+ * not reproducible; the forward pass and the weight gradients were exact. ATen's own convolution
+ * (im2col + GEMM) matched finite differences and gave bit-identical runs. So, before the first
+ * convolution runs, this turns PyTorch's use of mkldnn off and NNPACK off (NNPACK cannot start on
+ * these CPUs and would warn on every convolution), in PyTorch's global context, called by symbol
+ * through JNA because DJL exposes no switch. {@code -Ddualmtgan.mkldnn=true} keeps mkldnn on
+ * (about 2x faster convolutions, not reproducible); then {@code ONEDNN_MAX_CPU_ISA=AVX} is set in
+ * the process environment unless the user set it, since AVX2 and AVX-512 gave NaN gradients.
  */
 public final class CpuIsaGuard {
+    /** The highest oneDNN instruction set whose convolution gradients matched finite differences (AVX2, AVX-512 did not). */
+    public static final String SAFE_ISA = "AVX";
     private static volatile boolean done;
+    private static volatile boolean mkldnnDisabled;
 
     private CpuIsaGuard() {}
 
@@ -23,20 +38,59 @@ public final class CpuIsaGuard {
         String getenv(String name);
     }
 
-    /** Sets ONEDNN_MAX_CPU_ISA=AVX2 unless already set; safe to call many times. */
+    /** Applies the switches once; safe to call many times. {@code -Ddualmtgan.mkldnn=true} keeps mkldnn on. */
     public static synchronized void apply() {
         if (done) return;
         done = true;
         try {
+            // Java cannot set environment variables; oneDNN reads this one at its first kernel.
             CLibrary c = Native.load("c", CLibrary.class);
-            c.setenv("ONEDNN_MAX_CPU_ISA", "AVX2", 0);
-            c.setenv("DNNL_MAX_CPU_ISA", "AVX2", 0);
+            c.setenv("ONEDNN_MAX_CPU_ISA", SAFE_ISA, 0);
+            c.setenv("DNNL_MAX_CPU_ISA", SAFE_ISA, 0);
         } catch (UnsatisfiedLinkError | RuntimeException e) {
-            // Not Linux/glibc: nothing to do; the variable can still be set by the launcher.
+            // Not Linux/glibc: the variable can still be set by the launcher.
+        }
+        mkldnnDisabled = configureTorch(Boolean.getBoolean("dualmtgan.mkldnn"));
+    }
+
+    /** Whether PyTorch's mkldnn convolutions were switched off. */
+    public static boolean mkldnnDisabled() {
+        return mkldnnDisabled;
+    }
+
+    /** Switches NNPACK off, and mkldnn too unless {@code keepMkldnn}; returns whether mkldnn is off. */
+    private static boolean configureTorch(boolean keepMkldnn) {
+        try {
+            Engine.getEngine("PyTorch"); // loads libtorch
+            Path lib = findTorchCpu();
+            if (lib == null) return false;
+            NativeLibrary torch = NativeLibrary.getInstance(lib.toString());
+            Pointer context = torch.getFunction("_ZN2at13globalContextEv").invokePointer(new Object[0]);
+            Function set = torch.getFunction("_ZN2at7Context20setUserEnabledMkldnnEb");
+            if (!keepMkldnn) set.invokeVoid(new Object[] {context, (byte) 0});
+            // NNPACK cannot start on these CPUs and would warn on every convolution.
+            torch.getFunction("_ZN2at7Context20setUserEnabledNNPACKEb").invokeVoid(new Object[] {context, (byte) 0});
+            Function get = torch.getFunction("_ZNK2at7Context17userEnabledMkldnnEv");
+            return (get.invokeInt(new Object[] {context}) & 0xff) == 0;
+        } catch (UnsatisfiedLinkError | RuntimeException e) {
+            return false;
         }
     }
 
-    /** The value oneDNN will see (for logs and checkpoints), or null. */
+    /** libtorch_cpu.so as DJL extracted it (its cache folder), or null. */
+    private static Path findTorchCpu() {
+        String cache = System.getProperty("ENGINE_CACHE_DIR", System.getenv("ENGINE_CACHE_DIR"));
+        Path root = cache != null ? Path.of(cache) : Path.of(System.getProperty("user.home"), ".djl.ai");
+        Path pytorch = root.resolve("pytorch");
+        if (!Files.isDirectory(pytorch)) return null;
+        try (Stream<Path> s = Files.walk(pytorch, 2)) {
+            return s.filter(p -> p.getFileName().toString().equals("libtorch_cpu.so")).findFirst().orElse(null);
+        } catch (java.io.IOException e) {
+            return null;
+        }
+    }
+
+    /** The ISA cap oneDNN will see (for logs and checkpoints), or null. */
     public static String current() {
         try {
             return Native.load("c", CLibrary.class).getenv("ONEDNN_MAX_CPU_ISA");

@@ -296,7 +296,10 @@ public final class DualMtgan implements AutoCloseable {
         NDManager target = owner.getManager();
         try (NDManager scope = manager.newSubManager()) {
             tempAttachTo(scope);
-            scope.tempAttachAll(inputs);
+            java.util.Set<NDArray> distinct = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+            for (NDArray a : inputs) {
+                if (distinct.add(a)) scope.tempAttachAll(a); // attaching one array twice would release it
+            }
             NDArray result = body.apply(scope);
             result.attach(target);
             return result;

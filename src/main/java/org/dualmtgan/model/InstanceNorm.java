@@ -2,6 +2,9 @@ package org.dualmtgan.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
@@ -43,11 +46,15 @@ public final class InstanceNorm extends ModelBlock {
     /** (x - mean) / sqrt(var + eps) over the spatial axes of each sample and channel. */
     static NDArray normalize(NDArray x) {
         Shape s = x.getShape();
-        // The engine reduces over one axis at a time: flatten the spatial axes first.
-        NDArray flat = x.reshape(s.get(0), s.get(1), -1);
-        NDArray centred = flat.sub(flat.mean(new int[] {2}, true));
-        NDArray var = centred.square().mean(new int[] {2}, true);
-        return centred.div(var.add(EPS).sqrt()).reshape(s);
+        long n = s.get(0);
+        long c = s.get(1);
+        long spatial = s.size() / (n * c);
+        // One fused pass: layer norm over the last axis of (N, C, H*W) is instance norm.
+        NDManager m = x.getManager();
+        NDArray ones = m.ones(new Shape(spatial));
+        NDArray zeros = m.zeros(new Shape(spatial));
+        return JniUtils.layerNorm((PtNDArray) x.reshape(n, c, spatial), new Shape(spatial),
+                (PtNDArray) ones, (PtNDArray) zeros, EPS).reshape(s);
     }
 
     /** (1, C, 1, ...) for an input of this rank. */

@@ -49,7 +49,8 @@ public final class TrainingStep {
      * loss term by name ("L_rec", "L_C", "L_M", "L_KL", "L_lat", "L_GAN_I_G", "L_GAN_V_G", "L_D_I",
      * "L_D_V", "G_total", "D_total"; a switched-off term reads 0) and "adv_weight" (the warm-up/ramp
      * factor multiplying lambdaI and lambdaV). Terms are unweighted; the totals are weighted.
-     * Throws {@link NonFiniteLossException} before any update when a term is NaN or infinite.
+     * Throws {@link NonFiniteLossException} before any update when a term, or a gradient, is NaN
+     * or infinite (lossName "gradient of NAME" for the latter).
      */
     public Map<String, Float> step(NDArray source, NDArray targetClip, long step) {
         return step(source, targetClip, step, true, true);
@@ -73,7 +74,8 @@ public final class TrainingStep {
         Map<String, Float> out = new LinkedHashMap<>();
         try (NDManager scope = model.manager().newSubManager()) {
             model.tempAttachTo(scope);
-            scope.tempAttachAll(source, targetClip);
+            scope.tempAttachAll(source);
+            if (targetClip != source) scope.tempAttachAll(targetClip); // twice would release it
             zeroGradients(gen);
             zeroGradients(disc);
             Losses.Draws draws = Losses.Draws.of(runSeed, step, b, cfg.frames, cfg.motionDim);
@@ -94,12 +96,25 @@ public final class TrainingStep {
                 zeroGradients(disc);
                 if (updateDiscriminator && terms.discriminatorTotal != null) collector.backward(terms.discriminatorTotal);
             }
+            // A NaN gradient would poison the parameters for good: refuse it like a NaN loss.
+            if (updateGenerator) checkGradients(gen, step);
+            if (updateDiscriminator) checkGradients(disc, step);
             if (updateGenerator) generatorOptimizer.update(gen);
             if (updateDiscriminator) discriminatorOptimizer.update(enabledDiscriminators(disc));
             zeroGradients(gen);
             zeroGradients(disc);
         }
         return out;
+    }
+
+    private static void checkGradients(Map<String, NDArray> params, long step) {
+        for (Map.Entry<String, NDArray> e : params.entrySet()) {
+            NDArray g = Adam.gradientOrNull(e.getValue());
+            if (g != null && !Float.isFinite(g.abs().sum().getFloat())) {
+                zeroGradients(params);
+                throw new NonFiniteLossException("gradient of " + e.getKey(), step);
+            }
+        }
     }
 
     /** D parameters of the discriminators that are on (a weight of 0 switches one off entirely). */

@@ -38,6 +38,7 @@ public final class LossLog {
     // Running sums since the last row.
     private final Map<String, double[]> pending = new LinkedHashMap<>();
     private int pendingCount;
+    private boolean lastPlotLogarithmic;
 
     private LossLog(Path csv) {
         this.csv = csv;
@@ -139,6 +140,11 @@ public final class LossLog {
         return values.get(row)[k];
     }
 
+    /** Whether the last {@link #plot} used a logarithmic y axis. */
+    public boolean lastPlotLogarithmic() {
+        return lastPlotLogarithmic;
+    }
+
     /** Rewrites the CSV atomically. */
     public void flush() throws IOException {
         StringBuilder sb = new StringBuilder();
@@ -158,21 +164,27 @@ public final class LossLog {
         return String.format(Locale.ROOT, "%.6g", v);
     }
 
+    /** Columns that are not losses (the adversarial ramp factor): kept in the CSV, left off the plot. */
+    static final java.util.Set<String> NOT_PLOTTED = java.util.Set.of("adv_weight");
+
     /**
      * Writes the loss curves as a PNG, one series per term. Terms that are zero throughout
-     * (switched off) are left out; the y axis is logarithmic when every plotted value is positive.
+     * (switched off) are left out. The y axis is logarithmic unless a term goes negative; on it,
+     * zero points (a term not active yet, as in the adversarial warm-up) are left out.
      */
     public void plot(Path png, String title) throws IOException {
         XYChart chart = new XYChartBuilder().width(900).height(560).title(title)
                 .xAxisTitle("step").yAxisTitle("loss (mean per logged interval)").build();
         chart.getStyler().setMarkerSize(0);
         chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideE);
-        boolean allPositive = true;
-        int plotted = 0;
         int n = steps.size();
         // Bucket means keep the plot readable (and cheap) for long runs.
         int buckets = Math.min(n, 1500);
+        List<String> names = new ArrayList<>();
+        List<double[][]> series = new ArrayList<>();
+        boolean anyNegative = false;
         for (int k = 0; k < terms.size(); k++) {
+            if (NOT_PLOTTED.contains(terms.get(k))) continue;
             double[] xs = new double[buckets];
             double[] ys = new double[buckets];
             int m = 0;
@@ -193,19 +205,36 @@ public final class LossLog {
                 xs[m] = sx / c;
                 ys[m] = sy / c;
                 if (ys[m] != 0) anyNonZero = true;
+                if (ys[m] < 0) anyNegative = true;
                 m++;
             }
             if (m == 0 || !anyNonZero) continue;
-            double[] x = Arrays.copyOf(xs, m);
-            double[] y = Arrays.copyOf(ys, m);
-            for (double v : y) if (v <= 0) allPositive = false;
-            chart.addSeries(terms.get(k), x, y).setMarker(SeriesMarkers.NONE);
-            plotted++;
+            names.add(terms.get(k));
+            series.add(new double[][] {Arrays.copyOf(xs, m), Arrays.copyOf(ys, m)});
         }
-        if (plotted == 0) {
+        boolean log = !series.isEmpty() && !anyNegative;
+        for (int i = 0; i < series.size(); i++) {
+            double[] x = series.get(i)[0];
+            double[] y = series.get(i)[1];
+            if (log) {
+                int m = 0;
+                for (int j = 0; j < y.length; j++) {
+                    if (y[j] > 0) {
+                        x[m] = x[j];
+                        y[m] = y[j];
+                        m++;
+                    }
+                }
+                x = Arrays.copyOf(x, m);
+                y = Arrays.copyOf(y, m);
+            }
+            chart.addSeries(names.get(i), x, y).setMarker(SeriesMarkers.NONE);
+        }
+        if (series.isEmpty()) {
             chart.addSeries("no data yet", new double[] {0}, new double[] {1}).setMarker(SeriesMarkers.NONE);
         }
-        chart.getStyler().setYAxisLogarithmic(plotted > 0 && allPositive);
+        chart.getStyler().setYAxisLogarithmic(log);
+        lastPlotLogarithmic = log;
         AtomicFiles.writeStream(png, out -> BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG));
     }
 }

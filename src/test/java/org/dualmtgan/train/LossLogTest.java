@@ -50,17 +50,23 @@ class LossLogTest {
     }
 
     @Test
-    void plotIsAPngWithLinearAxisWhenAZeroAppears(@TempDir Path dir) throws IOException {
+    void plotIsAPngLogarithmicUnlessATermGoesNegative(@TempDir Path dir) throws IOException {
         LossLog log = LossLog.create(dir.resolve("losses.csv"));
         for (int s = 1; s <= 50; s++) {
-            log.accumulate(losses(1f / s, s % 2 == 0 ? 0f : 0.7f));
+            // A warm-up term at 0 first does not stop the log axis.
+            log.accumulate(losses(1f / s, s < 10 ? 0f : 0.7f));
             log.endRow(s, s);
         }
         Path png = dir.resolve("losses.png");
         log.plot(png, "test");
+        assertTrue(log.lastPlotLogarithmic());
         BufferedImage img = ImageIO.read(png.toFile());
         assertNotNull(img);
         assertEquals(900, img.getWidth());
+        log.accumulate(losses(-1f, 0.5f));
+        log.endRow(51, 51);
+        log.plot(png, "test");
+        assertFalse(log.lastPlotLogarithmic());
         // An empty log still plots (a placeholder series) instead of failing.
         LossLog empty = LossLog.create(dir.resolve("e.csv"));
         empty.plot(dir.resolve("e.png"), "empty");

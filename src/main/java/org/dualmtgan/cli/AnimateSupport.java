@@ -1,0 +1,143 @@
+package org.dualmtgan.cli;
+
+import org.dualmtgan.InvalidInputException;
+import org.dualmtgan.animate.Animator;
+import org.dualmtgan.media.ContactSheet;
+import org.dualmtgan.media.MediaReader;
+import org.dualmtgan.media.MediaWriter;
+import org.dualmtgan.media.MediaWriter.OutputFormat;
+import org.dualmtgan.media.Preprocess;
+import org.dualmtgan.media.Video;
+import org.dualmtgan.util.AtomicFiles;
+import picocli.CommandLine.Option;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** Options and helpers shared by {@code transfer}, {@code generate}, {@code reconstruct} and {@code interpolate}. */
+final class AnimateSupport {
+    /** Most frame columns on a contact sheet; longer videos are shown every n-th frame. */
+    static final int SHEET_COLUMNS = 32;
+
+    private AnimateSupport() {}
+
+    /** {@code --model}: a checkpoint, an inference export, a run folder or a bundled model's name. */
+    static final class ModelOption {
+        @Option(names = "--model", paramLabel = "M", required = true,
+                description = "A checkpoint (.ckpt), an inference export, a run folder, or the name of a bundled model.")
+        String model;
+
+        Animator open() {
+            return Animator.load(model);
+        }
+    }
+
+    /** The format an output file or folder names; a trailing separator means a folder of frames. */
+    static OutputFormat fileFormat(String out) {
+        if (out.endsWith("/") || out.endsWith(File.separator)) return OutputFormat.FRAMES;
+        return OutputFormat.fromPath(Path.of(out));
+    }
+
+    /** {@code --format} of the commands that write a folder of videos: gif, mp4, avi, png (a strip) or frames. */
+    static OutputFormat namedFormat(String name) {
+        String n = name.trim().toLowerCase(Locale.ROOT);
+        return switch (n) {
+            case "png", "strip" -> OutputFormat.STRIP;
+            case "gif", "mp4", "avi", "frames" -> OutputFormat.parse(n);
+            default -> throw new InvalidInputException("unknown --format '" + name + "': use gif, mp4, avi, png (a strip) or frames");
+        };
+    }
+
+    /** The file name of output {@code base} in {@code format} ({@code frames}: a folder). */
+    static String fileName(String base, OutputFormat format) {
+        return switch (format) {
+            case MP4 -> base + ".mp4";
+            case GIF -> base + ".gif";
+            case AVI -> base + ".avi";
+            case STRIP -> base + ".png";
+            case FRAMES -> base;
+        };
+    }
+
+    /** A sheet path must be a .png. */
+    static void checkSheet(Path sheet) {
+        if (sheet != null && !sheet.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".png")) {
+            throw new InvalidInputException(sheet, "a contact sheet is a PNG: give a name ending in .png");
+        }
+    }
+
+    /** An output folder may exist (its files of the same names are replaced) but must not be a file. */
+    static void checkFolder(Path dir) {
+        if (Files.exists(dir) && !Files.isDirectory(dir)) throw new InvalidInputException(dir, "exists and is not a folder");
+    }
+
+    /**
+     * The first {@code k} frames of {@code path} at model size: a still image (PNG, JPEG, BMP,
+     * GIF's first frame) when {@code k = 1} and the file is one, else frames of a video, GIF,
+     * strip or frame folder.
+     */
+    static Video readFirstFrames(Path path, int k, int size) {
+        Preprocess pre = Preprocess.builder().size(size).frames(k).build();
+        if (k == 1 && !Files.isDirectory(path) && MediaReader.isImageFile(path)) {
+            return pre.apply(MediaReader.readImageAsVideo(path));
+        }
+        Video v = MediaReader.readVideo(path, MediaReader.Layout.AUTO, pre);
+        if (v.frames() < k) throw new InvalidInputException(path, "has " + v.frames() + " frames, " + k + " are needed");
+        return v;
+    }
+
+    /** A whole video at model size; {@code maxFrames > 0} keeps at most that many from the start. */
+    static Video readVideo(Path path, int size, int maxFrames) {
+        if (maxFrames < 0) throw new InvalidInputException("--max-frames must be >= 0, got " + maxFrames);
+        return MediaReader.readVideo(path, MediaReader.Layout.AUTO, Preprocess.builder().size(size).frames(maxFrames).build());
+    }
+
+    /**
+     * Writes {@code videos} into {@code dir} as {@code names[i]} in {@code format}. A new folder
+     * appears complete or not at all; into an existing one each file is written atomically.
+     */
+    static List<Path> writeAll(Path dir, List<String> names, List<Video> videos, OutputFormat format) {
+        List<Path> written = new ArrayList<>();
+        for (String n : names) written.add(dir.resolve(fileName(n, format)));
+        if (Files.isDirectory(dir)) {
+            for (int i = 0; i < videos.size(); i++) MediaWriter.write(videos.get(i), written.get(i), format);
+            return written;
+        }
+        try {
+            AtomicFiles.writeDirectory(dir, tmp -> {
+                for (int i = 0; i < videos.size(); i++) MediaWriter.write(videos.get(i), tmp.resolve(fileName(names.get(i), format)), format);
+            });
+        } catch (IOException e) {
+            throw new InvalidInputException(dir, "cannot write: " + e.getMessage(), e);
+        }
+        return written;
+    }
+
+    /** A labelled contact sheet; long rows show every n-th frame so the sheet stays readable. */
+    static void sheet(List<Video> rows, List<String> labels, Path png) {
+        int longest = 1;
+        for (Video v : rows) longest = Math.max(longest, v.frames());
+        int step = (longest + SHEET_COLUMNS - 1) / SHEET_COLUMNS;
+        List<Video> shown = new ArrayList<>(rows.size());
+        List<String> text = new ArrayList<>(labels.size());
+        for (int i = 0; i < rows.size(); i++) {
+            shown.add(step > 1 ? rows.get(i).strided(0, step, 0) : rows.get(i));
+            text.add(step > 1 ? labels.get(i) + " (every " + step + ")" : labels.get(i));
+        }
+        ContactSheet.write(shown, text, png);
+    }
+
+    /** "N frames SxS". */
+    static String describe(Video v) {
+        return v.frames() + " frames " + v.width() + "x" + v.height();
+    }
+
+    static double seconds(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1e9;
+    }
+}

@@ -1,0 +1,69 @@
+package org.dualmtgan.cli;
+
+import org.dualmtgan.InvalidInputException;
+import org.dualmtgan.animate.Animator;
+import org.dualmtgan.media.MediaWriter;
+import org.dualmtgan.media.MediaWriter.OutputFormat;
+import org.dualmtgan.media.Video;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/** {@code dualmtgan reconstruct}: a video rebuilt from its first frame and its own motion. */
+@Command(name = "reconstruct", mixinStandardHelpOptions = true,
+        description = {"Reconstruction: a video rebuilt from its first frame and its own motion.",
+                "Self-transfer, showing what the model keeps of a video. The video is",
+                "centre-cropped and resized to the model's size."},
+        footer = {"", "Example:",
+                "  dualmtgan reconstruct --model runs/bair-64 \\",
+                "      --video ../shared/data/bair/bair_00026 --out rec.gif --sheet rec.png"})
+public final class ReconstructCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    AnimateSupport.ModelOption model;
+
+    @Option(names = "--video", paramLabel = "VID", required = true,
+            description = "The video: MP4/MOV/AVI/WebM/MKV, animated GIF, folder of frames or strip PNG.")
+    Path video;
+
+    @Option(names = "--out", paramLabel = "OUT", required = true,
+            description = "Result: .mp4, .gif, .avi, .png (a strip), or a folder name (PNG frames).")
+    String out;
+
+    @Option(names = "--sheet", paramLabel = "SHEET.png", description = "Also write a contact sheet: the video and its reconstruction.")
+    Path sheet;
+
+    @Option(names = "--max-frames", paramLabel = "N", defaultValue = "0",
+            description = "Use at most the first N frames (0: all). Default: ${DEFAULT-VALUE}.")
+    int maxFrames;
+
+    @Override
+    public Integer call() {
+        long t0 = System.nanoTime();
+        OutputFormat format = AnimateSupport.fileFormat(out);
+        AnimateSupport.checkSheet(sheet);
+        Path outPath = Path.of(out);
+        if (outPath.toAbsolutePath().normalize().equals(video.toAbsolutePath().normalize())) {
+            throw new InvalidInputException(outPath, "output is the input video; choose another name");
+        }
+        try (Animator animator = model.open()) {
+            Video v = AnimateSupport.readVideo(video, animator.size(), maxFrames);
+            Video result = animator.reconstruct(v);
+            MediaWriter.write(result, outPath, format);
+            if (sheet != null) AnimateSupport.sheet(List.of(v, result), List.of("video", "reconstruction"), sheet);
+            spec.commandLine().getOut().printf(Locale.ROOT, "%s: %s, %s%s, %.2f s%n", outPath, AnimateSupport.describe(result),
+                    format.name().toLowerCase(Locale.ROOT), sheet != null ? ", sheet " + sheet : "", AnimateSupport.seconds(t0));
+            spec.commandLine().getOut().flush();
+        }
+        return Main.EXIT_OK;
+    }
+}

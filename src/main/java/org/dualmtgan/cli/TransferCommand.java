@@ -1,0 +1,79 @@
+package org.dualmtgan.cli;
+
+import org.dualmtgan.InvalidInputException;
+import org.dualmtgan.animate.Animator;
+import org.dualmtgan.media.MediaWriter;
+import org.dualmtgan.media.MediaWriter.OutputFormat;
+import org.dualmtgan.media.Video;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/** {@code dualmtgan transfer}: deterministic motion transfer, the image moves as the driving video does. */
+@Command(name = "transfer", mixinStandardHelpOptions = true,
+        description = {"Motion transfer: the image moves as the driving video does.",
+                "Deterministic: the image's content with the driving video's motion. Inputs of",
+                "any size are centre-cropped and resized to the model's size; the result has the",
+                "driving video's length (videos longer than the model's clip run in windows)."},
+        footer = {"", "Example:",
+                "  dualmtgan transfer --model runs/weizmann-64 --image person.png \\",
+                "      --driving wave.mp4 --out moved.gif --sheet moved.png"})
+public final class TransferCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    AnimateSupport.ModelOption model;
+
+    @Option(names = "--image", paramLabel = "IMG", required = true,
+            description = "The target image (PNG, JPEG, BMP, GIF; or a video, whose first frame is used).")
+    Path image;
+
+    @Option(names = "--driving", paramLabel = "VID", required = true,
+            description = "The driving video: MP4/MOV/AVI/WebM/MKV, animated GIF, folder of frames or strip PNG.")
+    Path driving;
+
+    @Option(names = "--out", paramLabel = "OUT", required = true,
+            description = "Result: .mp4, .gif, .avi, .png (a strip), or a folder name (PNG frames).")
+    String out;
+
+    @Option(names = "--sheet", paramLabel = "SHEET.png",
+            description = "Also write a contact sheet: the image, the driving video and the result, one row each.")
+    Path sheet;
+
+    @Option(names = "--max-frames", paramLabel = "N", defaultValue = "0",
+            description = "Use at most the first N frames of the driving video (0: all). Default: ${DEFAULT-VALUE}.")
+    int maxFrames;
+
+    @Override
+    public Integer call() {
+        long t0 = System.nanoTime();
+        OutputFormat format = AnimateSupport.fileFormat(out);
+        AnimateSupport.checkSheet(sheet);
+        Path outPath = Path.of(out);
+        if (outPath.toAbsolutePath().normalize().equals(driving.toAbsolutePath().normalize())) {
+            throw new InvalidInputException(outPath, "output is the driving video; choose another name");
+        }
+        try (Animator animator = model.open()) {
+            Video y = AnimateSupport.readFirstFrames(image, 1, animator.size());
+            Video v = AnimateSupport.readVideo(driving, animator.size(), maxFrames);
+            Video result = animator.transfer(y, v);
+            MediaWriter.write(result, outPath, format);
+            if (sheet != null) {
+                AnimateSupport.sheet(List.of(y, v, result), List.of("image", "driving", "result"), sheet);
+            }
+            spec.commandLine().getOut().printf(Locale.ROOT, "%s: %s at %.3g fps, %s%s, %.2f s%n", outPath,
+                    AnimateSupport.describe(result), result.fps(), format.name().toLowerCase(Locale.ROOT),
+                    sheet != null ? ", sheet " + sheet : "", AnimateSupport.seconds(t0));
+            spec.commandLine().getOut().flush();
+        }
+        return Main.EXIT_OK;
+    }
+}

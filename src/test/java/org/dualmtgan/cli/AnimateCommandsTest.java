@@ -1,0 +1,218 @@
+package org.dualmtgan.cli;
+
+import org.dualmtgan.animate.TinyModel;
+import org.dualmtgan.media.MediaReader;
+import org.dualmtgan.media.MediaWriter;
+import org.dualmtgan.media.Video;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class AnimateCommandsTest {
+    static final int S = TinyModel.SIZE;
+    static final int T = TinyModel.FRAMES;
+    static String model;
+
+    @BeforeAll
+    static void train() throws IOException {
+        model = TinyModel.shared().toString();
+    }
+
+    private static Path data(String relative) {
+        return Path.of(System.getProperty("dualmtgan.data", "../shared/data")).resolve(relative);
+    }
+
+    /** Runs the command line, returning exit code and what it printed (stdout + stderr). */
+    private static Result run(String... args) {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        PrintStream capture = new PrintStream(buf, true, StandardCharsets.UTF_8);
+        System.setOut(capture);
+        System.setErr(capture);
+        try {
+            int code = Main.run(args);
+            capture.flush();
+            return new Result(code, buf.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+    }
+
+    private record Result(int code, String text) {}
+
+    private static List<Path> tree(Path dir) throws IOException {
+        try (Stream<Path> s = Files.walk(dir)) {
+            return s.sorted().toList();
+        }
+    }
+
+    /** A target image (PNG) and a short driving GIF in {@code dir}. */
+    private static Path[] inputs(Path dir) {
+        Path image = dir.resolve("image.png");
+        MediaWriter.write(TinyModel.squareVideo(1, 1), image);
+        Path driving = dir.resolve("driving.gif");
+        MediaWriter.write(TinyModel.squareVideo(2, T), driving);
+        return new Path[] {image, driving};
+    }
+
+    @Test
+    void transferWritesEveryFormatAndASheet(@TempDir Path tmp) throws Exception {
+        Path[] in = inputs(tmp);
+        // Real robot frames (64 px, 30 frames) drive a 32 px model: preprocessing and windows.
+        Path robot = data("bair/bair_00026");
+        for (String name : new String[] {"out.mp4", "out.gif", "out.png", "frames"}) {
+            Path out = tmp.resolve(name);
+            Result r = run("transfer", "--model", model, "--image", in[0].toString(), "--driving", robot.toString(),
+                    "--out", out.toString(), "--max-frames", "12");
+            assertEquals(0, r.code(), r.text());
+            Video v = MediaReader.readVideo(out, name.equals("out.png") ? MediaReader.Layout.STRIP : MediaReader.Layout.AUTO);
+            assertEquals(12, v.frames(), name);
+            assertEquals(S, v.height(), name);
+        }
+        assertTrue(Files.isRegularFile(tmp.resolve("frames/00.png")));
+
+        Path sheet = tmp.resolve("sheet.png");
+        Result r = run("transfer", "--model", model, "--image", in[0].toString(), "--driving", in[1].toString(),
+                "--out", tmp.resolve("small.gif").toString(), "--sheet", sheet.toString());
+        assertEquals(0, r.code(), r.text());
+        assertTrue(r.text().contains(T + " frames " + S + "x" + S), r.text());
+        BufferedImage png = ImageIO.read(sheet.toFile());
+        // Three rows (image, driving, result) of T columns, frames enlarged to at least 128 px.
+        assertTrue(png.getHeight() >= 3 * 128 && png.getHeight() < 4 * 128, "sheet " + png.getWidth() + "x" + png.getHeight());
+        assertTrue(png.getWidth() >= T * 128);
+    }
+
+    @Test
+    void generateWritesSamplesReproducibly(@TempDir Path tmp) throws Exception {
+        Path[] in = inputs(tmp);
+        Path gifs = tmp.resolve("gifs");
+        Result r = run("generate", "--model", model, "--image", in[0].toString(), "--samples", "3", "--seed", "4",
+                "--out", gifs.toString(), "--sheet");
+        assertEquals(0, r.code(), r.text());
+        for (int i = 0; i < 3; i++) assertEquals(T, MediaReader.readVideo(gifs.resolve("sample-0" + i + ".gif")).frames());
+        BufferedImage sheet = ImageIO.read(gifs.resolve("sheet.png").toFile());
+        assertTrue(sheet.getHeight() >= 4 * 128, "given image + 3 sample rows");
+
+        for (String format : new String[] {"mp4", "png", "frames"}) {
+            Path dir = tmp.resolve(format);
+            r = run("generate", "--model", model, "--image", in[0].toString(), "--samples", "2", "--seed", "4",
+                    "--frames", "10", "--format", format, "--out", dir.toString());
+            assertEquals(0, r.code(), r.text());
+            assertEquals(2, tree(dir).size() - 1 - (format.equals("frames") ? 20 : 0), format + ": " + tree(dir));
+        }
+        assertEquals(10, MediaReader.readVideo(tmp.resolve("mp4/sample-01.mp4")).frames());
+        assertEquals(10, MediaReader.readVideo(tmp.resolve("frames/sample-00")).frames());
+
+        // Same seed, same pixels; another seed, other pixels.
+        Path again = tmp.resolve("again");
+        Path other = tmp.resolve("other");
+        assertEquals(0, run("generate", "--model", model, "--image", in[0].toString(), "--samples", "2", "--seed", "4",
+                "--frames", "10", "--format", "png", "--out", again.toString()).code());
+        assertEquals(0, run("generate", "--model", model, "--image", in[0].toString(), "--samples", "2", "--seed", "5",
+                "--frames", "10", "--format", "png", "--out", other.toString()).code());
+        float[] first = MediaReader.readVideo(tmp.resolve("png/sample-00.png"), MediaReader.Layout.STRIP).data();
+        assertArrayEquals(first, MediaReader.readVideo(again.resolve("sample-00.png"), MediaReader.Layout.STRIP).data());
+        assertFalse(java.util.Arrays.equals(first, MediaReader.readVideo(other.resolve("sample-00.png"), MediaReader.Layout.STRIP).data()));
+
+        // Conditioned on the first frames of a real video, longer than T.
+        Path cont = tmp.resolve("cont");
+        r = run("generate", "--model", model, "--image", data("bair/bair_00033").toString(), "--given-frames", "3",
+                "--frames", "20", "--samples", "2", "--seed", "1", "--out", cont.toString());
+        assertEquals(0, r.code(), r.text());
+        assertEquals(20, MediaReader.readVideo(cont.resolve("sample-01.gif")).frames());
+    }
+
+    @Test
+    void reconstructAndInterpolate(@TempDir Path tmp) throws Exception {
+        Path[] in = inputs(tmp);
+        Path rec = tmp.resolve("rec.gif");
+        Result r = run("reconstruct", "--model", model, "--video", data("bair/bair_00056").toString(), "--max-frames", "10",
+                "--out", rec.toString(), "--sheet", tmp.resolve("rec.png").toString());
+        assertEquals(0, r.code(), r.text());
+        assertEquals(10, MediaReader.readVideo(rec).frames());
+        assertTrue(Files.isRegularFile(tmp.resolve("rec.png")));
+
+        Path blend = tmp.resolve("blend");
+        Path motionB = tmp.resolve("b.gif");
+        MediaWriter.write(TinyModel.squareVideo(3, T), motionB);
+        r = run("interpolate", "--model", model, "--image", in[0].toString(), "--motion-a", in[1].toString(),
+                "--motion-b", motionB.toString(), "--steps", "3", "--out", blend.toString(), "--sheet");
+        assertEquals(0, r.code(), r.text());
+        for (String n : new String[] {"step-00.gif", "step-01.gif", "step-02.gif", "sheet.png"}) {
+            assertTrue(Files.isRegularFile(blend.resolve(n)), n);
+        }
+        assertEquals(T, MediaReader.readVideo(blend.resolve("step-02.gif")).frames());
+    }
+
+    @Test
+    void badInputsExitTwoAndWriteNothing(@TempDir Path tmp) throws Exception {
+        Path[] in = inputs(tmp);
+        Path bad = tmp.resolve("bad.png");
+        Files.write(bad, new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9});
+        Path empty = Files.createDirectories(tmp.resolve("empty"));
+        Path missing = tmp.resolve("missing.ckpt");
+        List<Path> before = tree(tmp);
+        Path out = tmp.resolve("out.gif");
+        Path dir = tmp.resolve("dir");
+
+        Result r = run("transfer", "--model", model, "--image", bad.toString(), "--driving", in[1].toString(), "--out", out.toString(),
+                "--sheet", tmp.resolve("s.png").toString());
+        assertEquals(2, r.code(), r.text());
+        assertTrue(r.text().startsWith("error: " + bad), r.text());
+
+        r = run("transfer", "--model", model, "--image", in[0].toString(), "--driving", empty.toString(), "--out", out.toString());
+        assertEquals(2, r.code(), r.text());
+        assertTrue(r.text().contains(empty.toString()) && r.text().contains("no frames"), r.text());
+
+        r = run("generate", "--model", "no-such-model", "--image", in[0].toString(), "--out", dir.toString());
+        assertEquals(2, r.code(), r.text());
+        assertTrue(r.text().contains("unknown model 'no-such-model'"), r.text());
+
+        r = run("reconstruct", "--model", missing.toString(), "--video", in[1].toString(), "--out", out.toString());
+        assertEquals(2, r.code(), r.text());
+        assertTrue(r.text().contains(missing.toString()) && r.text().contains("not found"), r.text());
+
+        r = run("generate", "--model", model, "--image", bad.toString(), "--out", dir.toString(), "--sheet");
+        assertEquals(2, r.code(), r.text());
+
+        r = run("interpolate", "--model", model, "--image", in[0].toString(), "--motion-a", in[1].toString(),
+                "--motion-b", empty.toString(), "--out", dir.toString());
+        assertEquals(2, r.code(), r.text());
+
+        r = run("generate", "--model", model, "--image", in[0].toString(), "--out", dir.toString(), "--format", "webp");
+        assertEquals(2, r.code(), r.text());
+        r = run("transfer", "--model", model, "--image", in[0].toString(), "--driving", in[1].toString(), "--out", tmp.resolve("x.jpg").toString());
+        assertEquals(2, r.code(), r.text());
+        r = run("transfer", "--model", model, "--image", in[0].toString());
+        assertEquals(2, r.code(), "missing options are usage errors: " + r.text());
+
+        assertEquals(before, tree(tmp), "nothing was written");
+    }
+
+    @Test
+    void everyCommandHasHelpWithAnExample() {
+        for (String command : new String[] {"transfer", "generate", "reconstruct", "interpolate"}) {
+            Result r = run(command, "--help");
+            assertEquals(0, r.code(), r.text());
+            assertTrue(r.text().contains("--model") && r.text().contains("Example"), r.text());
+        }
+    }
+}

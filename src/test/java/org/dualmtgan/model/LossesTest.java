@@ -1,0 +1,127 @@
+package org.dualmtgan.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.GradientCollector;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** Each loss term reaches exactly the networks it should; a weight of 0 skips the term. */
+class LossesTest {
+    static NDManager manager;
+
+    @BeforeAll
+    static void setUp() {
+        manager = NDManager.newBaseManager();
+    }
+
+    @AfterAll
+    static void tearDown() {
+        manager.close();
+    }
+
+    /** The networks whose parameters receive a nonzero gradient from {@code term} alone. */
+    private static Set<String> reached(String term, boolean discriminatorSide) {
+        ModelConfig cfg = TinyModels.tiny(32, 8);
+        try (NDManager m = manager.newSubManager()) {
+            DualMtgan model = DualMtgan.create(cfg, m, 11);
+            NDArray v = TinyModels.movingSquares(m, 1, 2, 8, 32);
+            NDArray vy = TinyModels.movingSquares(m, 2, 2, 8, 32);
+            Losses losses = new Losses(model);
+            try (GradientCollector gc = m.getEngine().newGradientCollector()) {
+                Losses.Terms t = losses.compute(v, vy, Losses.Draws.of(3, 0, 2, 8, cfg.motionDim), 1.0);
+                NDArray loss = (discriminatorSide ? t.discriminator : t.generator).get(term);
+                assertNotNull(loss, term);
+                assertTrue(Float.isFinite(loss.getFloat()), term);
+                gc.backward(loss);
+            }
+            Set<String> out = new TreeSet<>();
+            for (Map.Entry<String, NDArray> e : model.allParameters().entrySet()) {
+                NDArray p = e.getValue();
+                if (!p.hasGradient()) continue;
+                float g = p.getGradient().abs().sum().getFloat();
+                assertTrue(Float.isFinite(g), "gradient of " + e.getKey() + " from " + term);
+                if (g > 0) out.add(DualMtgan.networkOf(e.getKey()));
+            }
+            return out;
+        }
+    }
+
+    @Test
+    void reconstructionReachesTheGeneratorSideOnly() {
+        assertEquals(Set.of("E_C", "E_M", "R", "G"), reached(Losses.L_REC, false));
+    }
+
+    @Test
+    void contentCoherenceReachesOnlyTheContentEncoder() {
+        assertEquals(Set.of("E_C"), reached(Losses.L_C, false));
+    }
+
+    @Test
+    void klReachesOnlyTheMotionEncoder() {
+        assertEquals(Set.of("E_M"), reached(Losses.L_KL, false));
+    }
+
+    @Test
+    void motionConsistencyAndLatentRegressionReachTheGeneratorSide() {
+        assertEquals(Set.of("E_C", "E_M", "R", "G"), reached(Losses.L_M, false));
+        assertEquals(Set.of("E_C", "E_M", "R", "G"), reached(Losses.L_LAT, false));
+    }
+
+    @Test
+    void adversarialGeneratorTermsFlowThroughTheirOwnDiscriminatorOnly() {
+        // The discriminator's own gradient from a generator term is dropped by TrainingStep.
+        assertEquals(Set.of("D_I", "E_C", "E_M", "R", "G"), reached(Losses.L_GAN_I_G, false));
+        assertEquals(Set.of("D_V", "E_C", "E_M", "R", "G"), reached(Losses.L_GAN_V_G, false));
+    }
+
+    @Test
+    void discriminatorTermsReachOnlyTheirDiscriminator() {
+        assertEquals(Set.of("D_I"), reached(Losses.L_D_I, true));
+        assertEquals(Set.of("D_V"), reached(Losses.L_D_V, true));
+    }
+
+    @Test
+    void aZeroWeightSkipsTheTermAndItsNetworks() {
+        ModelConfig cfg = TinyModels.tiny(32, 8);
+        cfg.lambdaC = 0;
+        cfg.lambdaI = 0;
+        cfg.lambdaLatent = 0;
+        try (NDManager m = manager.newSubManager()) {
+            DualMtgan model = DualMtgan.create(cfg, m, 11);
+            NDArray v = TinyModels.movingSquares(m, 1, 2, 8, 32);
+            Losses.Terms t = new Losses(model).compute(v, v, Losses.Draws.of(3, 0, 2, 8, cfg.motionDim), 1.0);
+            assertEquals(Set.of(Losses.L_REC, Losses.L_M, Losses.L_KL, Losses.L_GAN_V_G), t.generator.keySet());
+            assertEquals(Set.of(Losses.L_D_V), t.discriminator.keySet());
+            // During the warm-up the generator's adversarial terms are not computed; D still trains.
+            Losses.Terms warm = new Losses(model).compute(v, v, Losses.Draws.of(3, 0, 2, 8, cfg.motionDim), 0.0);
+            assertFalse(warm.generator.containsKey(Losses.L_GAN_V_G));
+            assertTrue(warm.discriminator.containsKey(Losses.L_D_V));
+            // Totals are the weighted sums.
+            double expected = 0;
+            ModelConfig c = model.config();
+            expected += c.lambdaRec * warm.generator.get(Losses.L_REC).getFloat();
+            expected += c.lambdaM * warm.generator.get(Losses.L_M).getFloat();
+            expected += c.lambdaKL * warm.generator.get(Losses.L_KL).getFloat();
+            assertEquals(expected, warm.generatorTotal.getFloat(), 1e-4 * Math.abs(expected));
+        }
+    }
+
+    @Test
+    void bceHelpersAreTheLogLossesOfTheDiscriminator() {
+        try (NDManager m = manager.newSubManager()) {
+            NDArray logits = m.create(new float[] {0f, 2f, -3f});
+            double real = (-Math.log(0.5) - Math.log(1 / (1 + Math.exp(-2))) - Math.log(1 / (1 + Math.exp(3)))) / 3;
+            double fake = (-Math.log(0.5) - Math.log(1 - 1 / (1 + Math.exp(-2))) - Math.log(1 - 1 / (1 + Math.exp(3)))) / 3;
+            assertEquals(real, Losses.real(logits).getFloat(), 1e-6);
+            assertEquals(fake, Losses.fake(logits).getFloat(), 1e-6);
+        }
+    }
+}
