@@ -102,7 +102,12 @@ public final class Animator implements AutoCloseable {
      */
     public static Animator load(String nameOrPath) {
         if (nameOrPath == null || nameOrPath.isBlank()) throw new InvalidInputException("no model given");
-        Path asPath = Path.of(nameOrPath);
+        Path asPath;
+        try {
+            asPath = Path.of(nameOrPath);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new InvalidInputException("model '" + nameOrPath + "' is neither a path nor a name: " + e.getReason());
+        }
         if (Files.exists(asPath) || !BundledModels.looksLikeName(nameOrPath)) return load(asPath);
         Path file = BundledModels.workingTreeFile(nameOrPath);
         if (file != null) return loadFile(file, Device.cpu());

@@ -56,6 +56,25 @@ public abstract class TrainingProgress {
         return sb.toString();
     }
 
+    /** The terms a one-line bar has room for: reconstruction and the two sides' totals. */
+    static Map<String, Float> keyLosses(Map<String, Float> losses) {
+        Map<String, Float> key = new java.util.LinkedHashMap<>();
+        for (String k : new String[] {"L_rec", "G_total", "D_total"}) {
+            if (losses.containsKey(k)) key.put(k, losses.get(k));
+        }
+        return key.isEmpty() ? losses : key;
+    }
+
+    static int terminalColumns() {
+        try {
+            int c = Integer.parseInt(System.getenv().getOrDefault("COLUMNS", ""));
+            if (c >= 40) return c;
+        } catch (NumberFormatException ignored) {
+            // Not exported by most shells: assume a common width.
+        }
+        return 100;
+    }
+
     static String rate(double stepsPerSecond) {
         if (!Double.isFinite(stepsPerSecond) || stepsPerSecond <= 0) return "-- steps/s";
         return stepsPerSecond >= 1 ? String.format(Locale.ROOT, "%.2f steps/s", stepsPerSecond)
@@ -63,7 +82,8 @@ public abstract class TrainingProgress {
     }
 
     private static final class Bar extends TrainingProgress {
-        private static final int WIDTH = 24;
+        private static final int WIDTH = 20;
+        private final int columns = terminalColumns();
         private long lastDraw;
         private boolean onLine;
 
@@ -80,7 +100,9 @@ public abstract class TrainingProgress {
             int filled = totalSteps <= 0 ? 0 : (int) Math.min(WIDTH, WIDTH * step / totalSteps);
             String line = String.format(Locale.ROOT, "[%s%s] %d/%d  %s  ETA %s  %s",
                     "#".repeat(filled), ".".repeat(WIDTH - filled), step, totalSteps, rate(stepsPerSecond),
-                    eta(totalSteps - step, stepsPerSecond), losses(losses));
+                    eta(totalSteps - step, stepsPerSecond), losses(keyLosses(losses)));
+            // A wrapped line cannot be redrawn with \r: keep it within the terminal's width.
+            if (line.length() > columns - 1) line = line.substring(0, columns - 1);
             // \r then clear to end of line (ANSI) so a shorter line leaves no residue.
             out.print("\r" + line + "\u001b[K");
             out.flush();

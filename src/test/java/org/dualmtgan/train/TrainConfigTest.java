@@ -74,8 +74,8 @@ class TrainConfigTest {
         assertFalse(sw.toString().contains("\r"));
         StringWriter bar = new StringWriter();
         TrainingProgress b = TrainingProgress.create(new PrintWriter(bar), true, 5);
-        b.step(12, 12, 0.5, Map.of("L_rec", 0.5f));
+        b.step(12, 12, 0.5, Map.of("L_rec", 0.5f, "L_C", 0.25f));
         b.finish();
-        assertTrue(bar.toString().startsWith("\r[########################] 12/12  2.0 s/step  ETA 00:00"), bar.toString());
+        assertTrue(bar.toString().startsWith("\r[####################] 12/12  2.0 s/step  ETA 00:00  L_rec=0.5000\u001b[K"), bar.toString());
     }
 }
