@@ -21,8 +21,9 @@ import java.util.stream.Stream;
  * convolution runs, this turns PyTorch's use of mkldnn off and NNPACK off (NNPACK cannot start on
  * these CPUs and would warn on every convolution), in PyTorch's global context, called by symbol
  * through JNA because DJL exposes no switch. {@code -Ddualmtgan.mkldnn=true} keeps mkldnn on
- * (about 2x faster convolutions, not reproducible); then {@code ONEDNN_MAX_CPU_ISA=AVX} is set in
- * the process environment unless the user set it, since AVX2 and AVX-512 gave NaN gradients.
+ * (about 4x faster steps, not reproducible, and unsafe: a NaN gradient in D_V at the default
+ * config even at AVX); then {@code ONEDNN_MAX_CPU_ISA=AVX} is set in the process environment
+ * unless the user set it, since AVX2 and AVX-512 gave NaN gradients more often.
  */
 public final class CpuIsaGuard {
     /** The highest oneDNN instruction set whose convolution gradients matched finite differences (AVX2, AVX-512 did not). */
@@ -50,7 +51,12 @@ public final class CpuIsaGuard {
         } catch (UnsatisfiedLinkError | RuntimeException e) {
             // Not Linux/glibc: the variable can still be set by the launcher.
         }
-        mkldnnDisabled = configureTorch(Boolean.getBoolean("dualmtgan.mkldnn"));
+        boolean keep = Boolean.getBoolean("dualmtgan.mkldnn");
+        mkldnnDisabled = configureTorch(keep);
+        if (!keep && !mkldnnDisabled) {
+            org.slf4j.LoggerFactory.getLogger(CpuIsaGuard.class).warn(
+                    "could not switch PyTorch's mkldnn off: convolution gradients may be wrong (docs/model.md)");
+        }
     }
 
     /** Whether PyTorch's mkldnn convolutions were switched off. */
@@ -77,11 +83,16 @@ public final class CpuIsaGuard {
         }
     }
 
-    /** libtorch_cpu.so as DJL extracted it (its cache folder), or null. */
+    /** The libtorch_cpu.so this process loaded (from /proc/self/maps), else the one in DJL's cache, or null. */
     private static Path findTorchCpu() {
-        String cache = System.getProperty("ENGINE_CACHE_DIR", System.getenv("ENGINE_CACHE_DIR"));
-        Path root = cache != null ? Path.of(cache) : Path.of(System.getProperty("user.home"), ".djl.ai");
-        Path pytorch = root.resolve("pytorch");
+        try (Stream<String> lines = Files.lines(Path.of("/proc/self/maps"))) {
+            var loaded = lines.filter(l -> l.endsWith("/libtorch_cpu.so"))
+                    .map(l -> l.substring(l.indexOf('/'))).findFirst();
+            if (loaded.isPresent()) return Path.of(loaded.get());
+        } catch (java.io.IOException | RuntimeException e) {
+            // not Linux: fall back to the cache folder
+        }
+        Path pytorch = ai.djl.util.Utils.getEngineCacheDir("pytorch");
         if (!Files.isDirectory(pytorch)) return null;
         try (Stream<Path> s = Files.walk(pytorch, 2)) {
             return s.filter(p -> p.getFileName().toString().equals("libtorch_cpu.so")).findFirst().orElse(null);

@@ -136,8 +136,6 @@ public final class Trainer {
 
         Dataset dataset = Datasets.open(cfg.data, Subset.TRAIN);
         String fingerprint = dataset.fingerprint();
-        Files.createDirectories(run);
-        cfg.write(run.resolve("config.json"));
 
         CountDownLatch finished = new CountDownLatch(1);
         Thread hook = null;
@@ -174,6 +172,9 @@ public final class Trainer {
                 wallBefore = resumeInfo.wallSeconds;
                 progress.message("resumed from " + resumeFrom + " at step " + done);
             }
+            // Only now, with the checkpoint accepted: a refused resume leaves the run's config as it was.
+            Files.createDirectories(run);
+            cfg.write(run.resolve("config.json"));
             Loop loop = new Loop(cfg, opts, model, trainingStep, manager, dataset, fingerprint, done, wallBefore);
             return loop.run();
         } finally {
@@ -270,7 +271,8 @@ public final class Trainer {
                         log.endRow(done, wall());
                         log.flush();
                     }
-                    if (done % t.sampleEvery == 0 || last) {
+                    // Not while the JVM shuts down (Ctrl-C): libraries refuse new shutdown hooks then.
+                    if ((done % t.sampleEvery == 0 || last) && !stopRequested.get()) {
                         writeSamples(sheet);
                     }
                     if (done % t.checkpointEvery == 0 || last || stopped) {

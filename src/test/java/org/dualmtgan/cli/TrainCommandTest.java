@@ -152,6 +152,7 @@ class TrainCommandTest {
         assertEquals(2, a.code(), a.err());
         assertTrue(a.err().contains("step-00000004.ckpt: checkpoint is of another architecture"), a.err());
         assertFalse(Files.exists(other.resolve("checkpoints/step-00000006.ckpt")));
+        assertFalse(Files.exists(other.resolve("config.json")), "a refused resume writes no config");
     }
 
     @Test

@@ -147,6 +147,45 @@ class LayersTest {
         assertEquals(o * Math.tanh(cNext), out.get(0).getFloat(0, 0), 1e-5);
     }
 
+    /**
+     * Guards the engine workaround (CpuIsaGuard): input gradients of the convolutional networks
+     * match finite differences, run after run (with oneDNN's kernels they came out NaN or wrong).
+     */
+    @Test
+    void convolutionInputGradientsMatchFiniteDifferences() {
+        ModelConfig cfg = TinyModels.tiny(32, 8);
+        try (NDManager m = manager.newSubManager()) {
+            DualMtgan model = DualMtgan.create(cfg, m, 1);
+            assertTrue(CpuIsaGuard.mkldnnDisabled() || Boolean.getBoolean("dualmtgan.mkldnn"), "mkldnn switched off");
+            double[] first = new double[3];
+            for (int rep = 0; rep < 3; rep++) {
+                double[] now = {
+                    checkDirectional(m, x -> Losses.real(model.imageDiscriminator().forward(x, false)), 6, 6, 32, 32),
+                    checkDirectional(m, x -> model.contentEncoder().forward(false, x).get(0).square().mean(), 4, 3, 32, 32),
+                    checkDirectional(m, x -> Losses.real(model.videoDiscriminator().forward(x, false)), 2, 8, 3, 32, 32)};
+                if (rep == 0) first = now;
+                assertArrayEquals(first, now, "the same gradient every time");
+            }
+        }
+    }
+
+    /** The analytic directional derivative, checked against a central difference (float32, leaky ReLU kinks: loose). */
+    private static double checkDirectional(NDManager m, java.util.function.Function<NDArray, NDArray> f, long... shape) {
+        NDArray x = TinyModels.random(m, 1, shape);
+        NDArray d = TinyModels.random(m, 2, shape);
+        x.setRequiresGradient(true);
+        try (ai.djl.training.GradientCollector gc = m.getEngine().newGradientCollector()) {
+            gc.backward(f.apply(x));
+        }
+        double analytic = x.getGradient().mul(d).sum().getFloat();
+        double h = 1e-2;
+        double numeric = (f.apply(x.stopGradient().add(d.mul((float) h))).getFloat()
+                - f.apply(x.stopGradient().sub(d.mul((float) h))).getFloat()) / (2 * h);
+        assertTrue(Double.isFinite(analytic), "gradient is NaN");
+        assertEquals(numeric, analytic, 0.25 * Math.abs(numeric) + 1e-6, "directional derivative");
+        return analytic;
+    }
+
     private static double sig(double v) {
         return 1 / (1 + Math.exp(-v));
     }
