@@ -151,7 +151,8 @@ public final class Adam {
     }
 
     private NDArray copyIn(NDArray a) {
-        NDArray c = a.toType(DataType.FLOAT32, true);
+        // A same-type toType shares storage with its input; the optimizer needs its own copy.
+        NDArray c = a.getDataType() == DataType.FLOAT32 ? a.duplicate() : a.toType(DataType.FLOAT32, false);
         c.attach(manager);
         return c;
     }

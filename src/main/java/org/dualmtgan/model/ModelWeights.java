@@ -112,12 +112,11 @@ public final class ModelWeights {
                 if (ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN) swap(bytes, type.getNumOfBytes());
                 ByteBuffer bb = ByteBuffer.allocateDirect(bytes.length).order(ByteOrder.nativeOrder());
                 bb.put(bytes).rewind();
-                NDArray a = manager.create(bb, new Shape(dims), type);
-                if (type == DataType.FLOAT16) {
-                    NDArray f = a.toType(DataType.FLOAT32, false);
-                    a.close();
-                    a = f;
-                }
+                // The engine aliases a direct buffer instead of copying it, and the buffer is freed once
+                // collected: copy into engine-owned memory (float16 is widened to float32 on the way).
+                NDArray view = manager.create(bb, new Shape(dims), type);
+                NDArray a = type == DataType.FLOAT16 ? view.toType(DataType.FLOAT32, false) : view.duplicate();
+                view.close();
                 result.put(name, a);
             }
             return result;

@@ -172,7 +172,7 @@ public final class Checkpoint implements AutoCloseable {
             if (stored != expected) throw new InvalidInputException(path, "checkpoint is corrupt (checksum mismatch)");
             for (Map.Entry<String, byte[]> e : raws.entrySet()) {
                 try (DataInputStream section = new DataInputStream(new ByteArrayInputStream(e.getValue()))) {
-                    sections.put(e.getKey(), ownedCopies(ModelWeights.load(section, manager)));
+                    sections.put(e.getKey(), ModelWeights.load(section, manager));
                 } catch (InvalidInputException ex) {
                     throw new InvalidInputException(path, "section " + e.getKey() + ": " + ex.getMessage(), ex);
                 }
@@ -288,20 +288,6 @@ public final class Checkpoint implements AutoCloseable {
             left -= n;
         }
         return out.toByteArray();
-    }
-
-    /**
-     * Copies into memory the engine owns. Arrays made from a direct buffer alias it (the engine
-     * does not copy), and the buffer is freed once its array object is collected; an array derived
-     * from one that shares its storage (as a same-type toType does) would then point to freed memory.
-     */
-    private static Map<String, NDArray> ownedCopies(Map<String, NDArray> arrays) {
-        Map<String, NDArray> out = new LinkedHashMap<>();
-        for (Map.Entry<String, NDArray> e : arrays.entrySet()) {
-            out.put(e.getKey(), e.getValue().duplicate());
-            e.getValue().close();
-        }
-        return out;
     }
 
     private static void closeAll(Map<String, Map<String, NDArray>> sections) {
