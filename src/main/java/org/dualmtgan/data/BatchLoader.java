@@ -93,6 +93,7 @@ public final class BatchLoader implements AutoCloseable {
 
     /** Builds the batch of {@code step} on the calling thread (the deterministic definition). */
     public Batch build(long step) {
+        if (step < 0) throw new IllegalArgumentException("step must be >= 0, got " + step);
         int b = opts.batch();
         List<Video> src = new ArrayList<>(b);
         List<String> srcIds = new ArrayList<>(b);
