@@ -374,7 +374,13 @@ public final class DualMtgan implements AutoCloseable {
                 }
                 default -> { } // biases and shifts start at 0
             }
-            return m.create(v, shape).toType(dataType, false);
+            // An array made from Java data aliases a direct buffer that is freed once that array
+            // object is collected, and a same-type toType would alias it too: the parameter must
+            // own its memory, or a later garbage collection hands it to someone else.
+            NDArray view = m.create(v, shape);
+            NDArray owned = view.getDataType() == dataType ? view.duplicate() : view.toType(dataType, false);
+            view.close();
+            return owned;
         }
     }
 
