@@ -189,8 +189,12 @@ public final class DualMtgan implements AutoCloseable {
         }
         for (Map.Entry<String, Parameter> e : all.entrySet()) {
             NDArray given = arrays.get(e.getKey());
-            try (NDArray f = given.toType(DataType.FLOAT32, true)) {
-                e.getValue().getArray().set(f.toFloatArray());
+            if (given.getDataType() == DataType.FLOAT32) {
+                e.getValue().getArray().set(given.toFloatArray());
+            } else {
+                try (NDArray f = given.toType(DataType.FLOAT32, false)) {
+                    e.getValue().getArray().set(f.toFloatArray());
+                }
             }
         }
     }

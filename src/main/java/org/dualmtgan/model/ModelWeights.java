@@ -61,7 +61,8 @@ public final class ModelWeights {
             long[] dims = a.getShape().getShape();
             out.writeInt(dims.length);
             for (long d : dims) out.writeLong(d);
-            try (NDArray converted = a.toType(written, true)) {
+            // A same-type toType may hand back the array itself: closing that would close a live parameter.
+            try (NDArray converted = a.getDataType() == written ? a.duplicate() : a.toType(written, false)) {
                 ByteBuffer bb = converted.toByteBuffer();
                 byte[] bytes = new byte[bb.remaining()];
                 bb.order(ByteOrder.nativeOrder()).get(bytes);
