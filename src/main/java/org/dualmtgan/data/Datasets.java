@@ -3,16 +3,12 @@ package org.dualmtgan.data;
 import org.dualmtgan.InvalidInputException;
 import org.dualmtgan.media.MediaReader;
 
-import javax.imageio.ImageIO;
-import javax.imageio.ImageReader;
-import javax.imageio.stream.ImageInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -43,7 +39,7 @@ public final class Datasets {
     public static List<VideoEntry> scan(Path root, Layout layout) {
         if (!Files.exists(root)) throw new InvalidInputException(root, "no such file or folder");
         if (Files.isRegularFile(root)) {
-            Layout l = layout == Layout.AUTO ? (isStrip(root) ? Layout.STRIPS : Layout.FILES) : layout;
+            Layout l = layout == Layout.AUTO ? (MediaReader.looksLikeStrip(root) ? Layout.STRIPS : Layout.FILES) : layout;
             return List.of(new VideoEntry(root.getFileName().toString(), root, l));
         }
         List<VideoEntry> out = new ArrayList<>();
@@ -57,7 +53,7 @@ public final class Datasets {
             }
             if (layout == Layout.AUTO || layout == Layout.STRIPS) {
                 for (Path p : paths) {
-                    if (Files.isRegularFile(p) && MediaReader.isImageFile(p) && isStrip(p)) out.add(entry(root, p, Layout.STRIPS));
+                    if (Files.isRegularFile(p) && MediaReader.looksLikeStrip(p)) out.add(entry(root, p, Layout.STRIPS));
                 }
                 if (!out.isEmpty() || layout == Layout.STRIPS) return finish(root, out, layout);
             }
@@ -98,27 +94,6 @@ public final class Datasets {
         try (Stream<Path> s = Files.list(dir)) {
             return s.anyMatch(f -> Files.isRegularFile(f) && MediaReader.isImageFile(f)
                     && !f.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".gif"));
-        }
-    }
-
-    /** A PNG whose width is a multiple (at least 2) of its height, from its header alone. */
-    static boolean isStrip(Path p) {
-        if (!p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".png")) return false;
-        try (ImageInputStream in = ImageIO.createImageInputStream(p.toFile())) {
-            if (in == null) return false;
-            Iterator<ImageReader> it = ImageIO.getImageReaders(in);
-            if (!it.hasNext()) return false;
-            ImageReader r = it.next();
-            try {
-                r.setInput(in, true, true);
-                int w = r.getWidth(0);
-                int h = r.getHeight(0);
-                return h > 0 && w >= 2 * h && w % h == 0;
-            } finally {
-                r.dispose();
-            }
-        } catch (IOException e) {
-            return false;
         }
     }
 

@@ -149,6 +149,27 @@ public final class MediaReader {
         }
     }
 
+    /**
+     * Whether AUTO would read this file as a strip: a PNG whose header says its width is an exact
+     * multiple k &gt;= 2 of a height of at most {@value #AUTO_STRIP_MAX_HEIGHT} px. Reads 24 bytes, no pixels.
+     */
+    public static boolean looksLikeStrip(Path path) {
+        if (!Files.isRegularFile(path)) return false;
+        try (var in = Files.newInputStream(path)) {
+            byte[] head = in.readNBytes(24);
+            // PNG signature, then the IHDR chunk: width and height as big-endian ints at bytes 16 and 20.
+            if (head.length < 24 || !"png".equals(ImageDecoding.sniff(head))) return false;
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(head);
+            return isStripShape(b.getInt(16), b.getInt(20));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static boolean isStripShape(long w, long h) {
+        return h > 0 && h <= AUTO_STRIP_MAX_HEIGHT && w % h == 0 && w / h >= 2;
+    }
+
     private static boolean isGifContent(Path path) {
         if (!Files.isRegularFile(path)) return false;
         try (var in = Files.newInputStream(path)) {
@@ -171,7 +192,7 @@ public final class MediaReader {
         int w = d.width();
         int h = d.height();
         if (auto) {
-            strip = "png".equals(d.format()) && h <= AUTO_STRIP_MAX_HEIGHT && w % h == 0 && w / h >= 2;
+            strip = "png".equals(d.format()) && isStripShape(w, h);
         }
         int[] rgb = d.rgb();
         if (!strip) {

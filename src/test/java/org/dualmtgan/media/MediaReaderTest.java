@@ -351,4 +351,17 @@ class MediaReaderTest {
         assertEquals(600, frames);
         assertTrue(fps > 200, "PNG folder reading too slow: " + fps + " frames/s");
     }
+
+    @Test
+    void looksLikeStripFromTheHeaderAlone(@TempDir Path tmp) throws Exception {
+        assertTrue(MediaReader.looksLikeStrip(TestMedia.data("weizmann/class0_00000002.png")));
+        assertFalse(MediaReader.looksLikeStrip(TestMedia.data("bair/bair_00026/00.png")), "a square frame");
+        assertFalse(MediaReader.looksLikeStrip(TestMedia.data("faces/src_s0.jpg")), "not a PNG");
+        Path wide = tmp.resolve("wide.png");
+        ImageIO.write(new BufferedImage(600, 300, BufferedImage.TYPE_INT_RGB), "png", wide.toFile());
+        assertFalse(MediaReader.looksLikeStrip(wide), "frames over 256 px are read as one picture");
+        Path text = tmp.resolve("notes.png");
+        Files.writeString(text, "not a png at all, just text");
+        assertFalse(MediaReader.looksLikeStrip(text));
+    }
 }
