@@ -12,18 +12,17 @@ import java.nio.file.Path;
 import java.util.stream.Stream;
 
 /**
- * Works around wrong convolution gradients on this project's machines (docs/model.md has the
- * measurements). With PyTorch 2.7.1's oneDNN (mkldnn) convolutions on CPU, reached through DJL
- * 0.36, the gradient of a convolution with respect to its input differed from run to run and was
- * sometimes NaN (AVX-512 and AVX2 kernels), and even with the AVX kernels whole training runs were
- * not reproducible; the forward pass and the weight gradients were exact. ATen's own convolution
- * (im2col + GEMM) matched finite differences and gave bit-identical runs. So, before the first
- * convolution runs, this turns PyTorch's use of mkldnn off and NNPACK off (NNPACK cannot start on
- * these CPUs and would warn on every convolution), in PyTorch's global context, called by symbol
- * through JNA because DJL exposes no switch. {@code -Ddualmtgan.mkldnn=true} keeps mkldnn on
- * (about 4x faster steps, not reproducible, and unsafe: a NaN gradient in D_V at the default
- * config even at AVX); then {@code ONEDNN_MAX_CPU_ISA=AVX} is set in the process environment
- * unless the user set it, since AVX2 and AVX-512 gave NaN gradients more often.
+ * Keeps convolution gradients right on this project's machines (docs/model.md has the
+ * measurements). PyTorch 2.7.1's oneDNN (mkldnn) convolutions, reached through DJL 0.36, give a NaN
+ * weight gradient for E_C's first convolution (3 input channels) at step 0 when oneDNN may use its
+ * AVX2 or AVX-512 kernels; capped at AVX they match finite differences and ATen's own convolution,
+ * run after run, and are about 4x faster than ATen's im2col + GEMM path. So, before the first
+ * convolution runs, this sets {@code ONEDNN_MAX_CPU_ISA=AVX} in the process environment (unless the
+ * user set it), and switches NNPACK off (it cannot start on these CPUs and would warn on every
+ * convolution), in PyTorch's global context, called by symbol through JNA because DJL exposes no
+ * switch. {@code -Ddualmtgan.mkldnn=false} also switches mkldnn off (ATen convolutions: slower,
+ * bit-identical across runs). {@code TrainingStep} refuses a non-finite gradient before any update
+ * either way.
  */
 public final class CpuIsaGuard {
     /** The highest oneDNN instruction set whose convolution gradients matched finite differences (AVX2, AVX-512 did not). */
@@ -39,7 +38,7 @@ public final class CpuIsaGuard {
         String getenv(String name);
     }
 
-    /** Applies the switches once; safe to call many times. {@code -Ddualmtgan.mkldnn=true} keeps mkldnn on. */
+    /** Applies the switches once; safe to call many times. {@code -Ddualmtgan.mkldnn=false} switches mkldnn off. */
     public static synchronized void apply() {
         if (done) return;
         done = true;
@@ -51,15 +50,14 @@ public final class CpuIsaGuard {
         } catch (UnsatisfiedLinkError | RuntimeException e) {
             // Not Linux/glibc: the variable can still be set by the launcher.
         }
-        boolean keep = Boolean.getBoolean("dualmtgan.mkldnn");
+        boolean keep = !"false".equalsIgnoreCase(System.getProperty("dualmtgan.mkldnn", "true"));
         mkldnnDisabled = configureTorch(keep);
         if (!keep && !mkldnnDisabled) {
-            org.slf4j.LoggerFactory.getLogger(CpuIsaGuard.class).warn(
-                    "could not switch PyTorch's mkldnn off: convolution gradients may be wrong (docs/model.md)");
+            org.slf4j.LoggerFactory.getLogger(CpuIsaGuard.class).warn("could not switch PyTorch's mkldnn off");
         }
     }
 
-    /** Whether PyTorch's mkldnn convolutions were switched off. */
+    /** Whether PyTorch's mkldnn convolutions were switched off ({@code -Ddualmtgan.mkldnn=false}). */
     public static boolean mkldnnDisabled() {
         return mkldnnDisabled;
     }
