@@ -2,6 +2,8 @@ package org.dualmtgan.cli;
 
 import org.dualmtgan.InvalidInputException;
 import org.dualmtgan.train.TrainConfig;
+import org.dualmtgan.train.Checkpoint;
+import org.dualmtgan.train.CheckpointInfo;
 import org.dualmtgan.train.Trainer;
 import org.dualmtgan.train.TrainingDivergedException;
 import org.dualmtgan.train.TrainingProgress;
@@ -49,6 +51,11 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "K", description = "Run seed, overriding train.seed.")
     Long seed;
 
+    @Option(names = "--resume-from", paramLabel = "CKPT",
+            description = {"Continue from this training checkpoint (for example a bundled model's",
+                    "models/NAME/resume.ckpt): it is copied into OUT/checkpoints, then the run resumes."})
+    Path resumeFrom;
+
     @Option(names = "--resume", description = "Continue from the latest checkpoint of the run folder.")
     boolean resume;
 
@@ -61,8 +68,19 @@ public final class TrainCommand implements Callable<Integer> {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter stderr = spec.commandLine().getErr();
         TrainConfig cfg;
+        CheckpointInfo fromInfo = null;
+        if (resumeFrom != null) {
+            if (!Files.isRegularFile(resumeFrom)) throw new InvalidInputException(resumeFrom, "checkpoint not found");
+            fromInfo = Checkpoint.readInfo(resumeFrom);
+            if (!CheckpointInfo.KIND_TRAINING.equals(fromInfo.kind)) {
+                throw new InvalidInputException(resumeFrom, "is an inference export, not a training checkpoint: it cannot be resumed");
+            }
+            resume = true;
+        }
         if (config != null) {
             cfg = TrainConfig.read(config);
+        } else if (fromInfo != null) {
+            cfg = fromInfo.config;
         } else if (resume && out != null && Files.isRegularFile(out.resolve("config.json"))) {
             cfg = TrainConfig.read(out.resolve("config.json"));
         } else {
@@ -82,6 +100,7 @@ public final class TrainCommand implements Callable<Integer> {
         Trainer.Options opts = new Trainer.Options();
         opts.runDir = (out != null ? out : Path.of("runs", cfg.name)).toAbsolutePath().normalize();
         opts.resume = resume;
+        if (fromInfo != null) seedRun(opts.runDir, resumeFrom, fromInfo.step);
         opts.device = Trainer.device(device);
         opts.progress = TrainingProgress.create(stdout, System.console() != null, cfg.train.logEvery);
         opts.checkpointOnShutdown = true;
@@ -97,5 +116,21 @@ public final class TrainCommand implements Callable<Integer> {
             stderr.flush();
             return Main.EXIT_INTERNAL;
         }
+    }
+
+    /** Copies {@code ckpt} into the run's checkpoints unless the run already has one at least as far. */
+    private static void seedRun(Path run, Path ckpt, long step) throws java.io.IOException {
+        Path dir = run.resolve("checkpoints");
+        Path target = dir.resolve(String.format(Locale.ROOT, "step-%08d%s", step, Checkpoint.EXTENSION));
+        if (Files.isDirectory(dir)) {
+            try (var s = Files.list(dir)) {
+                boolean further = s.map(p -> p.getFileName().toString())
+                        .filter(n -> n.startsWith("step-") && n.endsWith(Checkpoint.EXTENSION))
+                        .anyMatch(n -> n.compareTo(target.getFileName().toString()) >= 0);
+                if (further) return;
+            }
+        }
+        Files.createDirectories(dir);
+        org.dualmtgan.util.AtomicFiles.write(target, tmp -> Files.copy(ckpt, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING));
     }
 }
