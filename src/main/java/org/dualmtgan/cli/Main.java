@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
                 GenerateCommand.class,
                 ReconstructCommand.class,
                 InterpolateCommand.class,
+                BenchCommand.class,
         })
 public final class Main implements Runnable {
     public static final int EXIT_OK = 0;
