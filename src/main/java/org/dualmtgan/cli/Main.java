@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
                 GenerateCommand.class,
                 ReconstructCommand.class,
                 InterpolateCommand.class,
+                ServeCommand.class,
                 BenchCommand.class,
         })
 public final class Main implements Runnable {

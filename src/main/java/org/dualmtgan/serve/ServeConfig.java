@@ -1,0 +1,45 @@
+package org.dualmtgan.serve;
+
+import org.dualmtgan.InvalidInputException;
+
+import java.nio.file.Path;
+
+/**
+ * Settings of the HTTP server. The defaults suit one machine serving itself: loopback only, one
+ * inference at a time (one inference already uses every core), a short queue, 32 MiB uploads.
+ */
+public final class ServeConfig {
+    /** Interface to listen on; 127.0.0.1 keeps the server private to this machine. */
+    public String host = "127.0.0.1";
+    /** TCP port; 0 picks a free one ({@link ApiServer#port()} tells which). */
+    public int port = 8080;
+    /** Largest request body (all uploads together), in bytes. */
+    public long maxUploadBytes = 32L << 20;
+    /** Requests that run inference at the same time. */
+    public int workers = 1;
+    /** Requests that may wait for a worker; beyond workers + queue the server answers 503. */
+    public int queue = 4;
+    /** Most frames a driving or input video may have, and most frames a generated video may ask for. */
+    public int maxFrames = 512;
+    /** Most videos one request may produce (generate's n, interpolate's steps). */
+    public int maxSamples = 32;
+    /** Folder of demo inputs offered by the web page, or null for none. */
+    public Path demoDir;
+    /** Parent of the per-request temporary folders (null: the system's temporary folder). */
+    public Path tempDir;
+
+    /** Throws {@link InvalidInputException} naming the first bad setting. */
+    public void validate() {
+        if (host == null || host.isBlank()) throw new InvalidInputException("--host must not be empty");
+        if (port < 0 || port > 65535) throw new InvalidInputException("--port must be between 0 and 65535, got " + port);
+        if (maxUploadBytes < 1) throw new InvalidInputException("--max-upload-mb must be at least 1");
+        if (workers < 1 || workers > 64) throw new InvalidInputException("--workers must be between 1 and 64, got " + workers);
+        if (queue < 0 || queue > 1024) throw new InvalidInputException("--queue must be between 0 and 1024, got " + queue);
+        if (maxFrames < 1 || maxFrames > org.dualmtgan.animate.Animator.MAX_COUNT) {
+            throw new InvalidInputException("--max-frames must be between 1 and " + org.dualmtgan.animate.Animator.MAX_COUNT + ", got " + maxFrames);
+        }
+        if (maxSamples < 2 || maxSamples > org.dualmtgan.animate.Animator.MAX_COUNT) {
+            throw new InvalidInputException("max samples must be between 2 and " + org.dualmtgan.animate.Animator.MAX_COUNT + ", got " + maxSamples);
+        }
+    }
+}
