@@ -29,6 +29,8 @@ public final class CpuIsaGuard {
     public static final String SAFE_ISA = "AVX";
     private static volatile boolean done;
     private static volatile boolean mkldnnDisabled;
+    private static volatile NativeLibrary torch;
+    private static volatile Pointer context;
 
     private CpuIsaGuard() {}
 
@@ -62,14 +64,31 @@ public final class CpuIsaGuard {
         return mkldnnDisabled;
     }
 
+    /**
+     * Switches PyTorch's mkldnn convolutions on or off for the whole process, for comparing the two
+     * convolution paths on the same inputs (tests); returns whether the switch took. Not for use
+     * while other threads run the engine.
+     */
+    public static synchronized boolean setMkldnn(boolean enabled) {
+        apply();
+        if (torch == null || context == null) return false;
+        try {
+            torch.getFunction("_ZN2at7Context20setUserEnabledMkldnnEb").invokeVoid(new Object[] {context, (byte) (enabled ? 1 : 0)});
+            mkldnnDisabled = !enabled;
+            return true;
+        } catch (UnsatisfiedLinkError | RuntimeException e) {
+            return false;
+        }
+    }
+
     /** Switches NNPACK off, and mkldnn too unless {@code keepMkldnn}; returns whether mkldnn is off. */
     private static boolean configureTorch(boolean keepMkldnn) {
         try {
             Engine.getEngine("PyTorch"); // loads libtorch
             Path lib = findTorchCpu();
             if (lib == null) return false;
-            NativeLibrary torch = NativeLibrary.getInstance(lib.toString());
-            Pointer context = torch.getFunction("_ZN2at13globalContextEv").invokePointer(new Object[0]);
+            torch = NativeLibrary.getInstance(lib.toString());
+            context = torch.getFunction("_ZN2at13globalContextEv").invokePointer(new Object[0]);
             Function set = torch.getFunction("_ZN2at7Context20setUserEnabledMkldnnEb");
             if (!keepMkldnn) set.invokeVoid(new Object[] {context, (byte) 0});
             // NNPACK cannot start on these CPUs and would warn on every convolution.

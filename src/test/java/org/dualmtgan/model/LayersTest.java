@@ -170,6 +170,59 @@ class LayersTest {
         }
     }
 
+    /**
+     * The speed-up of keeping oneDNN's convolutions (capped at AVX) changes no result: a training
+     * step's losses and the input gradients of the convolutional networks match ATen's own
+     * convolutions on the same inputs.
+     */
+    @Test
+    void oneDnnAndAtenConvolutionsGiveTheSameResults() {
+        ModelConfig cfg = TinyModels.tiny(32, 8);
+        boolean wasDisabled = CpuIsaGuard.mkldnnDisabled();
+        java.util.List<java.util.Map<String, Float>> losses = new java.util.ArrayList<>();
+        java.util.List<float[][]> gradients = new java.util.ArrayList<>();
+        try {
+            for (boolean mkldnn : new boolean[] {true, false}) {
+                assertTrue(CpuIsaGuard.setMkldnn(mkldnn), "the switch is reachable");
+                try (NDManager m = manager.newSubManager()) {
+                    DualMtgan model = DualMtgan.create(cfg, m, 1);
+                    gradients.add(new float[][] {
+                        inputGradient(m, x -> Losses.real(model.imageDiscriminator().forward(x, false)), 6, 6, 32, 32),
+                        inputGradient(m, x -> model.contentEncoder().forward(false, x).get(0).square().mean(), 4, 3, 32, 32),
+                        inputGradient(m, x -> Losses.real(model.videoDiscriminator().forward(x, false)), 2, 8, 3, 32, 32)});
+                    TrainingStep step = new TrainingStep(model, 1);
+                    losses.add(step.step(TinyModels.movingSquares(m, 1, 2, cfg.frames, cfg.size),
+                            TinyModels.movingSquares(m, 2, 2, cfg.frames, cfg.size), 0));
+                }
+            }
+        } finally {
+            CpuIsaGuard.setMkldnn(!wasDisabled);
+        }
+        for (String k : losses.get(0).keySet()) {
+            assertEquals(losses.get(1).get(k), losses.get(0).get(k), 1e-4 * Math.max(1, Math.abs(losses.get(1).get(k))), k);
+        }
+        for (int n = 0; n < 3; n++) {
+            float[] a = gradients.get(0)[n];
+            float[] b = gradients.get(1)[n];
+            double worst = 0;
+            double scale = 0;
+            for (int i = 0; i < a.length; i++) {
+                worst = Math.max(worst, Math.abs(a[i] - b[i]));
+                scale = Math.max(scale, Math.abs(b[i]));
+            }
+            assertTrue(scale > 0 && worst <= 1e-4 * scale, "network " + n + ": gradients differ by " + worst + " of " + scale);
+        }
+    }
+
+    private static float[] inputGradient(NDManager m, java.util.function.Function<NDArray, NDArray> f, long... shape) {
+        NDArray x = TinyModels.random(m, 1, shape);
+        x.setRequiresGradient(true);
+        try (ai.djl.training.GradientCollector gc = m.getEngine().newGradientCollector()) {
+            gc.backward(f.apply(x));
+        }
+        return x.getGradient().toFloatArray();
+    }
+
     /** The analytic directional derivative, checked against a central difference (float32, leaky ReLU kinks: loose). */
     private static double checkDirectional(NDManager m, java.util.function.Function<NDArray, NDArray> f, long... shape) {
         NDArray x = TinyModels.random(m, 1, shape);
