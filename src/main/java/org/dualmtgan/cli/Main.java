@@ -22,6 +22,8 @@ import picocli.CommandLine.Command;
                 GenerateCommand.class,
                 ReconstructCommand.class,
                 InterpolateCommand.class,
+                EvalCommand.class,
+                AblateCommand.class,
                 ServeCommand.class,
                 BenchCommand.class,
         })
