@@ -88,8 +88,8 @@ public final class Benchmark {
 
     /** Runs the selected parts and returns the report. */
     public BenchReport run() {
+        CpuIsaGuard.apply(); // loads the engine, whose native library the thread setting needs
         if (o.threads > 0) JniUtils.setNumThreads(o.threads);
-        CpuIsaGuard.apply();
         report.header(o, cfg, JniUtils.getNumThreads());
         for (String part : PARTS) {
             if (!o.parts.contains(part)) continue;
