@@ -81,7 +81,7 @@ public final class ApiServer implements AutoCloseable {
         this.cfg = cfg;
         this.models = models;
         this.log = log;
-        this.demos = new DemoInputs(cfg.demoDir);
+        this.demos = new DemoInputs(cfg.demoDir, cfg.shippedDemos);
         this.ops = new Operations(models, demos, cfg);
         for (String[] p : PAGE) page.put(p[1], resource(p[1]));
         this.slots = new Semaphore(cfg.workers + cfg.queue);
@@ -232,10 +232,10 @@ public final class ApiServer implements AutoCloseable {
                 if (path.startsWith(demoPrefix)) {
                     requireMethod(ex, method, "GET");
                     String name = path.substring(demoPrefix.length());
-                    Path file = demos.find(name);
-                    if (file == null) throw new HttpError(404, "no demo input '" + name + "'");
+                    byte[] bytes = demos.bytes(name);
+                    if (bytes == null) throw new HttpError(404, "no demo input '" + name + "' (GET " + API + "/demos lists them)");
                     ex.getResponseHeaders().set("Cache-Control", "max-age=3600");
-                    return send(ex, 200, DemoInputs.type(name), Files.readAllBytes(file));
+                    return send(ex, 200, DemoInputs.type(name), bytes);
                 }
                 throw new HttpError(404, "no such route: " + method + " " + path + " (GET " + API + " lists the endpoints)");
             }

@@ -69,8 +69,8 @@ final class Operations {
         Map.Entry<String, Animator> m = models.get(f.text("model", null));
         Animator a = m.getValue();
         Integer maxFrames = f.optionalInteger("maxFrames", 1, cfg.maxFrames);
-        Video image = readImage(f, "image", 1, a.size());
-        Video driving = readVideo(f, "driving", a.size(), maxFrames);
+        Video image = readImage(f, "image", 1, a.size(), dir);
+        Video driving = readVideo(f, "driving", a.size(), maxFrames, dir);
         Video out = a.transfer(image, driving);
         Map<String, Object> meta = meta("transfer", m.getKey());
         return Outputs.encode(List.of(new Item("transfer", out)),
@@ -84,7 +84,7 @@ final class Operations {
         Map.Entry<String, Animator> m = models.get(f.text("model", null));
         Animator a = m.getValue();
         Integer maxFrames = f.optionalInteger("maxFrames", 1, cfg.maxFrames);
-        Video video = readVideo(f, "video", a.size(), maxFrames);
+        Video video = readVideo(f, "video", a.size(), maxFrames, dir);
         Video out = a.reconstruct(video);
         return Outputs.encode(List.of(new Item("reconstruction", out)), List.of(new Row("video", video)),
                 o.format, o.sheet, o.media, meta("reconstruct", m.getKey()), "reconstruction", dir);
@@ -102,7 +102,7 @@ final class Operations {
         Integer frames = f.optionalInteger("frames", 1, cfg.maxFrames);
         int length = frames != null ? frames : Math.max(a.clipLength(), given);
         if (length < given) throw HttpError.badRequest("frames", "frames (" + length + ") must be at least given (" + given + ")");
-        Video start = readImage(f, "image", given, a.size());
+        Video start = readImage(f, "image", given, a.size(), dir);
         List<Video> videos = a.generate(start, n, seed, length);
         List<Item> items = new ArrayList<>();
         for (int i = 0; i < videos.size(); i++) items.add(new Item(String.format(Locale.ROOT, "sample-%02d", i), videos.get(i)));
@@ -122,10 +122,10 @@ final class Operations {
         Map.Entry<String, Animator> m = models.get(f.text("model", null));
         Animator a = m.getValue();
         int steps = f.integer("steps", 5, 2, cfg.maxSamples);
-        Video image = readImage(f, "image", 1, a.size());
+        Video image = readImage(f, "image", 1, a.size(), dir);
         // Each motion is encoded from its first T frames; more are not read.
-        Video motionA = readVideo(f, "motionA", a.size(), a.clipLength());
-        Video motionB = readVideo(f, "motionB", a.size(), a.clipLength());
+        Video motionA = readVideo(f, "motionA", a.size(), a.clipLength(), dir);
+        Video motionB = readVideo(f, "motionB", a.size(), a.clipLength(), dir);
         List<Video> videos = a.interpolate(image, motionA, motionB, steps);
         List<Item> items = new ArrayList<>();
         List<Double> weights = new ArrayList<>();
@@ -153,7 +153,7 @@ final class Operations {
     /** An input file: an upload or a demo input, with the name messages should use. */
     private record Input(String field, Path path, String shownName) {}
 
-    private Input input(Form f, String field) {
+    private Input input(Form f, String field, Path dir) {
         Upload u = f.upload(field);
         String demo = f.text(field + "Demo", null);
         if (u != null && demo != null) {
@@ -164,7 +164,12 @@ final class Operations {
             return new Input(field, u.path(), u.fileName());
         }
         if (demo != null) {
-            Path p = demos.find(demo);
+            Path p;
+            try {
+                p = demos.file(demo, dir);
+            } catch (IOException e) {
+                throw new IllegalStateException("demo input " + demo + " cannot be copied: " + e.getMessage(), e);
+            }
             if (p == null) throw new HttpError(404, "no demo input '" + demo + "' (GET /api/v1/demos lists them)", field + "Demo");
             return new Input(field, p, demo);
         }
@@ -175,8 +180,8 @@ final class Operations {
     }
 
     /** The first {@code k} frames at model size: a still image when k = 1 and the file is one, else a video's frames. */
-    private Video readImage(Form f, String field, int k, int size) {
-        Input in = input(f, field);
+    private Video readImage(Form f, String field, int k, int size, Path dir) {
+        Input in = input(f, field, dir);
         return decode(in, () -> {
             Preprocess pre = Preprocess.builder().size(size).frames(k).build();
             Video v;
@@ -194,8 +199,8 @@ final class Operations {
      * A whole video at model size. {@code maxFrames} (the client's) keeps that many from the start;
      * without it a video longer than the server's limit is refused rather than cut silently.
      */
-    private Video readVideo(Form f, String field, int size, Integer maxFrames) {
-        Input in = input(f, field);
+    private Video readVideo(Form f, String field, int size, Integer maxFrames, Path dir) {
+        Input in = input(f, field, dir);
         int take = maxFrames != null ? maxFrames : cfg.maxFrames + 1;
         return decode(in, () -> {
             Video v = MediaReader.readVideo(in.path(), MediaReader.Layout.AUTO, Preprocess.builder().size(size).frames(take).build());

@@ -25,6 +25,8 @@ public final class ServeConfig {
     public int maxSamples = 32;
     /** Folder of demo inputs offered by the web page, or null for none. */
     public Path demoDir;
+    /** Whether the demo inputs shipped with the project are offered too. */
+    public boolean shippedDemos = true;
     /** Parent of the per-request temporary folders (null: the system's temporary folder). */
     public Path tempDir;
 

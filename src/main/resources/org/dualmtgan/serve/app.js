@@ -6,6 +6,7 @@ const API = '/api/v1';
 const $ = (id) => document.getElementById(id);
 const form = $('run-form');
 let models = [];
+let demos = [];
 let objectUrls = [];
 
 function mode() {
@@ -57,19 +58,28 @@ async function init() {
     showError(`Cannot reach the API: ${err.message}`);
   }
   try {
-    const demos = (await getJson('/demos')).demos;
-    if (demos.length) {
-      for (const sel of document.querySelectorAll('select[data-kind]')) {
-        sel.add(new Option('(choose)', ''));
-        // Any file can serve any input; list the expected kind first.
-        const first = demos.filter((d) => d.kind === sel.dataset.kind);
-        const rest = demos.filter((d) => d.kind !== sel.dataset.kind);
-        for (const d of first.concat(rest)) sel.add(new Option(`${d.name} (${d.kind})`, d.name));
-        sel.closest('.demo').hidden = false;
-      }
-    }
+    demos = (await getJson('/demos')).demos;
+    listDemos();
+    $('model').addEventListener('change', listDemos);
   } catch (err) {
     // Demo inputs are optional.
+  }
+}
+
+/** Fills the example pickers: the expected kind first, and within it the chosen model's own inputs first. */
+function listDemos() {
+  if (!demos.length) return;
+  const model = $('model').value;
+  for (const sel of document.querySelectorAll('select[data-kind]')) {
+    const keep = sel.value;
+    sel.replaceChildren(new Option('(choose)', ''));
+    const rank = (d) => (d.kind === sel.dataset.kind ? 0 : 2) + (d.model === undefined || d.model === model ? 0 : 1);
+    const sorted = demos.slice().sort((a, b) => rank(a) - rank(b) || a.name.localeCompare(b.name));
+    for (const d of sorted) {
+      const text = d.label ? `${d.name}: ${d.label}` : `${d.name} (${d.kind})`;
+      sel.add(new Option(text, d.name, false, d.name === keep));
+    }
+    sel.closest('.demo').hidden = false;
   }
 }
 

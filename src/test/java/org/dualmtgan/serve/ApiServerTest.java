@@ -75,6 +75,7 @@ class ApiServerTest {
         c.maxFrames = 64;
         c.maxSamples = 8;
         c.demoDir = work.resolve("demo");
+        c.shippedDemos = false;
         c.tempDir = work.resolve("tmp");
         return c;
     }
@@ -392,6 +393,33 @@ class ApiServerTest {
         HttpResponse<byte[]> byName = post("/api/v1/transfer", new Multi().field("imageDemo", "square.png").field("drivingDemo", "moving.gif"));
         assertArrayEquals(post("/api/v1/transfer", transferForm()).body(), byName.body(), "a demo input is the same as its upload");
         assertError(post("/api/v1/generate", new Multi().field("imageDemo", "nope.png")), 404, "imageDemo", "nope.png");
+    }
+
+    @Test
+    void shippedDemoInputsDriveTheModel() throws Exception {
+        ServeConfig c = config(1);
+        c.demoDir = null;
+        c.shippedDemos = true;
+        try (ApiServer shipped = ApiServer.start(c, models, null)) {
+            JsonNode demos = JSON.readTree(CLIENT.send(HttpRequest.newBuilder(uri(shipped, "/api/v1/demos")).build(),
+                    HttpResponse.BodyHandlers.ofByteArray()).body()).get("demos");
+            JsonNode still = null;
+            for (JsonNode d : demos) if (d.get("name").asText().equals("weizmann-p6-still.png")) still = d;
+            assertNotNull(still, "the shipped still is offered: " + demos);
+            assertEquals("image", still.get("kind").asText());
+            assertEquals("weizmann-64", still.get("model").asText());
+            assertFalse(still.get("label").asText().isEmpty());
+            // A real held-out person driven by another's 16-frame jumping jack (64 px strips, run at 32 px).
+            HttpResponse<byte[]> r = post(shipped, "/api/v1/transfer", new Multi()
+                    .field("imageDemo", "weizmann-p6-still.png").field("drivingDemo", "weizmann-p5-jack.png"));
+            assertEquals(200, r.statusCode(), () -> new String(r.body(), StandardCharsets.UTF_8));
+            Video v = decode(r.body(), "gif");
+            assertEquals(16, v.frames());
+            assertEquals(S, v.width());
+            try (Stream<Path> s = Files.list(shipped.tempRoot())) {
+                assertEquals(List.of(), s.toList(), "the copied demo input is removed with the request");
+            }
+        }
     }
 
     // ---- Bad input. ----
