@@ -179,13 +179,17 @@ final class Operations {
         throw HttpError.badRequest(field, "no " + field + " given: upload a file in field '" + field + "'");
     }
 
-    /** The first {@code k} frames at model size: a still image when k = 1 and the file is one, else a video's frames. */
+    /**
+     * The first {@code k} frames at model size: a still image when k = 1 and the file is one, else
+     * a video's (or a strip's) frames.
+     */
     private Video readImage(Form f, String field, int k, int size, Path dir) {
         Input in = input(f, field, dir);
         return decode(in, () -> {
             Preprocess pre = Preprocess.builder().size(size).frames(k).build();
             Video v;
-            if (k == 1 && MediaReader.isImageFile(in.path())) {
+            // A strip PNG is frames side by side: its first frame, not a crop of the whole strip.
+            if (k == 1 && MediaReader.isImageFile(in.path()) && !MediaReader.looksLikeStrip(in.path())) {
                 v = pre.apply(MediaReader.readImageAsVideo(in.path()));
             } else {
                 v = MediaReader.readVideo(in.path(), MediaReader.Layout.AUTO, pre);

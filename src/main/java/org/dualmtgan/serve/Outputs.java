@@ -2,6 +2,7 @@ package org.dualmtgan.serve;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import org.dualmtgan.InvalidInputException;
 import org.dualmtgan.media.ContactSheet;
 import org.dualmtgan.media.MediaWriter;
 import org.dualmtgan.media.MediaWriter.OutputFormat;
@@ -137,7 +138,13 @@ final class Outputs {
     /** The video encoded as {@code format}, through a file in the request's folder (the writers write files). */
     static byte[] file(Video v, String name, Format format, Path dir) throws IOException {
         Path f = dir.resolve("out-" + name + "." + format.ext);
-        MediaWriter.write(v, f, format.media);
+        try {
+            MediaWriter.write(v, f, format.media);
+        } catch (InvalidInputException e) {
+            // E.g. a strip too wide to be read back: the client's choice of format, named without the server's path.
+            String m = String.valueOf(e.getMessage()).replace(f.toString(), name + "." + format.ext);
+            throw HttpError.badRequest("format", m);
+        }
         try {
             return Files.readAllBytes(f);
         } finally {
@@ -163,6 +170,10 @@ final class Outputs {
             labels.add(step > 1 ? r.label() + " (every " + step + ")" : r.label());
         }
         int scale = Math.max(1, (ContactSheet.READABLE_HEIGHT + tallest - 1) / tallest);
-        return PngEncoder.encode(ContactSheet.render(shown, labels, scale));
+        try {
+            return PngEncoder.encode(ContactSheet.render(shown, labels, scale));
+        } catch (IllegalArgumentException e) {
+            throw HttpError.badRequest("sheet", "the contact sheet would be too large: " + e.getMessage());
+        }
     }
 }

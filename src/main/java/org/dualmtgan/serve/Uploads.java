@@ -35,7 +35,8 @@ final class Uploads {
     static String storedName(int index, String displayName, String contentType) {
         String ext = extension(displayName);
         String base = ext.isEmpty() ? displayName : displayName.substring(0, displayName.length() - ext.length() - 1);
-        base = base.replaceAll("[^A-Za-z0-9._-]", "_");
+        // No leading dots: the stored name is never hidden, "." or "..".
+        base = base.replaceAll("[^A-Za-z0-9._-]", "_").replaceAll("^\\.+", "");
         if (base.length() > 40) base = base.substring(0, 40);
         if (!KNOWN.contains(ext)) {
             String byType = contentType == null ? null : BY_TYPE.get(contentType.split(";")[0].trim().toLowerCase(Locale.ROOT));

@@ -340,6 +340,18 @@ class ApiServerTest {
                 .field("given", "4").field("frames", "2")), 400, "frames", "given");
     }
 
+    @Test
+    void aStripGivenAsTheImageIsItsFirstFrame() throws Exception {
+        Video clip = TinyModel.squareVideo(3, 4);
+        Path strip = work.resolve("strip.png");
+        Path first = work.resolve("first.png");
+        MediaWriter.write(clip, strip, MediaWriter.OutputFormat.STRIP);
+        MediaWriter.write(clip.frame(0), first);
+        byte[] a = post("/api/v1/generate", new Multi().file("image", "strip.png", Files.readAllBytes(strip)).field("seed", "2")).body();
+        byte[] b = post("/api/v1/generate", new Multi().file("image", "first.png", Files.readAllBytes(first)).field("seed", "2")).body();
+        assertArrayEquals(b, a);
+    }
+
     // ---- Reconstruct and interpolate. ----
 
     @Test
