@@ -102,6 +102,7 @@ public final class Ablation {
             if (table == null) {
                 table = new EvalResult(r.protocol, r.metrics);
                 table.firstScoredFrame = r.firstScoredFrame;
+                table.title = "Ablation: " + base.name + ", " + o.budget + " steps per variant, " + r.protocol + " protocol";
                 table.meta.put("config", base.name);
                 table.meta.put("budget (steps per variant)", o.budget);
                 for (Map.Entry<String, Object> e : r.meta.entrySet()) {

@@ -54,7 +54,7 @@ public final class EvalReport {
     /** The Markdown page: title, facts, the table (mean +- std over clips), row descriptions and notes. */
     public static String markdown(EvalResult r) {
         StringBuilder sb = new StringBuilder();
-        sb.append("# Evaluation: ").append(r.protocol).append("\n\n");
+        sb.append("# ").append(r.title).append("\n\n");
         for (Map.Entry<String, Object> e : r.meta.entrySet()) {
             sb.append("- ").append(e.getKey()).append(": ").append(e.getValue()).append('\n');
         }
@@ -115,6 +115,7 @@ public final class EvalReport {
 
     public static ObjectNode json(EvalResult r) {
         ObjectNode root = JSON.createObjectNode();
+        root.put("title", r.title);
         root.put("protocol", r.protocol);
         root.set("meta", JSON.valueToTree(r.meta));
         root.put("ssimDefinition", Evaluation.SSIM_DEFINITION);

@@ -28,6 +28,8 @@ public final class EvalResult {
     public record Summary(double mean, double std, int n) {}
 
     public final String protocol;
+    /** The page title; by default "Evaluation: PROTOCOL". */
+    public String title;
     public final List<String> metrics;
     public final List<String> methods = new ArrayList<>();
     /** Method to a description shown under the table. */
@@ -44,6 +46,7 @@ public final class EvalResult {
 
     public EvalResult(String protocol, List<String> metrics) {
         this.protocol = protocol;
+        this.title = "Evaluation: " + protocol;
         this.metrics = List.copyOf(metrics);
     }
 

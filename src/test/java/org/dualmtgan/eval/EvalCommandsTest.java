@@ -1,0 +1,128 @@
+package org.dualmtgan.eval;
+
+import org.dualmtgan.InvalidInputException;
+import org.dualmtgan.animate.TinyModel;
+import org.dualmtgan.cli.Main;
+import org.dualmtgan.model.ModelConfig;
+import org.dualmtgan.train.Checkpoint;
+import org.dualmtgan.train.TrainConfig;
+import org.dualmtgan.train.Trainer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** The {@code eval} and {@code ablate} commands end to end. */
+class EvalCommandsTest {
+    static String model;
+
+    @BeforeAll
+    static void train() throws IOException {
+        model = TinyModel.shared().toString();
+    }
+
+    static Path data(String relative) {
+        return Path.of(System.getProperty("dualmtgan.data", "../shared/data")).resolve(relative);
+    }
+
+    private record Result(int code, String text) {}
+
+    private static Result run(String... args) {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        PrintStream capture = new PrintStream(buf, true, StandardCharsets.UTF_8);
+        System.setOut(capture);
+        System.setErr(capture);
+        try {
+            int code = Main.run(args);
+            capture.flush();
+            return new Result(code, buf.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+    }
+
+    @Test
+    void evalPrintsTheTableAndWritesEveryOutput(@TempDir Path tmp) {
+        Result r = run("eval", "--model", model, "--protocol", "stochastic", "--data", data("bair").toString(),
+                "--samples", "2", "--clips", "1", "--out", tmp.resolve("s.md").toString());
+        assertEquals(0, r.code(), r.text());
+        assertTrue(r.text().contains("| model | 1 |") && r.text().contains("| static | 1 |"), r.text());
+        assertTrue(r.text().contains("NOT LPIPS"), r.text());
+        for (String f : List.of("s.md", "s.csv", "s.json", "s-ssim-per-frame.png")) assertTrue(Files.isRegularFile(tmp.resolve(f)), f);
+    }
+
+    @Test
+    void badInputExitsTwoWithOneLine(@TempDir Path tmp) {
+        Result r = run("eval", "--model", model, "--protocol", "sideways", "--data", data("bair").toString());
+        assertEquals(2, r.code(), r.text());
+        assertTrue(r.text().startsWith("error: unknown --protocol 'sideways'"), r.text());
+        assertEquals(1, r.text().strip().lines().count(), r.text());
+
+        r = run("eval", "--model", model, "--protocol", "transfer", "--out", tmp.resolve("t").toString());
+        assertEquals(2, r.code(), r.text());
+        assertTrue(r.text().contains("error: the transfer protocol needs --data DIR"), r.text());
+
+        r = run("eval", "--model", tmp.resolve("missing.ckpt").toString(), "--protocol", "reconstruction");
+        assertEquals(2, r.code(), r.text());
+        assertTrue(r.text().startsWith("error: ") && r.text().contains("missing.ckpt"), r.text());
+
+        r = run("eval", "--model", model, "--protocol", "transfer", "--data", data("bair").toString());
+        assertEquals(2, r.code(), r.text());
+        assertTrue(r.text().contains("no synthetic clips"), r.text());
+
+        r = run("ablate", "--config", "configs/tiny.json", "--budget", "0", "--out", tmp.resolve("a").toString());
+        assertEquals(2, r.code(), r.text());
+        assertTrue(r.text().contains("--budget must be >= 1"), r.text());
+        assertFalse(Files.exists(tmp.resolve("a")), "nothing is trained for a bad budget");
+    }
+
+    @Test
+    void variantsSwitchOffExactlyTheirTerm() {
+        TrainConfig base = TrainConfig.read(Path.of("configs/tiny.json"));
+        ModelConfig full = Ablation.variant(base, "full").model;
+        assertEquals(base.model.lambdaC, full.lambdaC);
+        assertEquals(0.0, Ablation.variant(base, "no-L_C").model.lambdaC);
+        assertEquals(0.0, Ablation.variant(base, "no-L_M").model.lambdaM);
+        assertEquals(0.0, Ablation.variant(base, "no-D_I").model.lambdaI);
+        assertEquals(0.0, Ablation.variant(base, "no-D_V").model.lambdaV);
+        ModelConfig noKl = Ablation.variant(base, "no-KL").model;
+        assertEquals(0.0, noKl.lambdaKL);
+        // Only that term: the others keep the config's weights.
+        assertEquals(base.model.lambdaRec, noKl.lambdaRec);
+        assertEquals(base.model.lambdaM, noKl.lambdaM);
+        assertEquals(base.model.lambdaI, noKl.lambdaI);
+        assertNotEquals(0.0, base.model.lambdaKL, "the base config itself is untouched");
+        assertThrows(InvalidInputException.class, () -> Ablation.variant(base, "no-everything"));
+    }
+
+    @Test
+    void ablateTrainsAndEvaluatesEveryVariantOfTheTinyConfig(@TempDir Path tmp) throws IOException {
+        Path out = tmp.resolve("abl");
+        Result r = run("ablate", "--config", "configs/tiny.json", "--data", data("bair").toString(), "--budget", "1",
+                "--clips", "1", "--out", out.toString());
+        assertEquals(0, r.code(), r.text());
+        String md = Files.readString(out.resolve("ablation.md"));
+        for (String v : Ablation.VARIANTS) {
+            assertTrue(md.contains("| " + v + " | 1 |"), v + " row in\n" + md);
+            Path ckpt = Trainer.latestCheckpoint(out.resolve(v));
+            assertEquals(1, Checkpoint.readInfo(ckpt).step, v + " trained for the budget");
+            assertTrue(Files.isRegularFile(out.resolve(v).resolve("eval.md")));
+        }
+        assertTrue(md.contains("| static | 1 |"), md);
+        assertEquals(0.0, TrainConfig.read(out.resolve("no-L_M/config.json")).model.lambdaM);
+        assertEquals(1.0, TrainConfig.read(out.resolve("full/config.json")).model.lambdaM);
+        assertEquals(1 + 7, Files.readAllLines(out.resolve("ablation.csv")).size(), "six variants and the baseline, one clip");
+    }
+}
