@@ -194,9 +194,9 @@ function showResults(doc) {
       : doc.operation === 'generate' ? `sample ${i + 1} of ${doc.items.length}, seed ${doc.seed}` : doc.operation;
     img.alt = `Result: ${what}, ${it.frames} frames`;
     const cap = document.createElement('figcaption');
-    cap.append(`${it.name} \u00b7 ${it.frames} frames `, document.createElement('br'),
+    cap.append(`${it.name} \u00b7 ${it.frames} frames `, document.createElement('br'), 'Download: ',
       link(gif, `${it.name}.gif`, 'GIF'));
-    if (it.mp4) cap.append(link(blobUrl(it.mp4, 'video/mp4'), `${it.name}.mp4`, 'MP4'));
+    if (it.mp4) cap.append(' ', link(blobUrl(it.mp4, 'video/mp4'), `${it.name}.mp4`, 'MP4'));
     fig.append(img, cap);
     items.append(fig);
   });
