@@ -45,7 +45,7 @@ public final class EvalCommand implements Callable<Integer> {
     EvalOptions options;
 
     @Option(names = "--out", paramLabel = "FILE",
-            description = "Output base name (a trailing .md, .csv or .json is dropped). Default: eval/MODEL-PROTOCOL.")
+            description = "Output base name (a trailing .md, .csv or .json is dropped). Default: out/eval/MODEL-PROTOCOL.")
     Path out;
 
     /** Options shared by {@code eval} and {@code ablate}: which clips, how many samples, the seed. */
@@ -126,7 +126,7 @@ public final class EvalCommand implements Callable<Integer> {
             r = Evaluation.run(p, animator, selection, options.evaluation(stderr));
             String name = animator.info() != null && animator.info().config != null && animator.info().config.name != null
                     ? animator.info().config.name : "model";
-            base = EvalReport.base(out != null ? out : Path.of("eval", name + "-" + p));
+            base = EvalReport.base(out != null ? out : Path.of("out", "eval", name + "-" + p));
         }
         List<Path> files = EvalReport.write(r, base);
         stdout.print(EvalReport.markdown(r));
