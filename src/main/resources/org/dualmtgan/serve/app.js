@@ -1,8 +1,9 @@
 // The page talks to the JSON API only: GET /api/v1/models and /demos, then one POST per run with
 // format=json, which returns every result as base64 GIF and MP4 so no second request is needed.
+// Paths are relative, so the page also works behind a proxy that serves it under a sub-path.
 'use strict';
 
-const API = '/api/v1';
+const API = 'api/v1';
 const $ = (id) => document.getElementById(id);
 const form = $('run-form');
 let models = [];
