@@ -98,7 +98,9 @@ public final class EvalData {
             }
             DataConfig dc = trained.data;
             ds = Datasets.open(dc, Subset.TEST);
-            source = dc.path + " (test subset, split rule '" + dc.split.rule + "')";
+            source = dc.path + ("none".equals(dc.split.rule)
+                    ? " (split rule 'none': no held-out part, so these are the training videos; give --data for a test set)"
+                    : " (test subset, split rule '" + dc.split.rule + "')");
         }
         int span = (frames - 1) * stride + 1;
         List<Clip> out = new ArrayList<>();
