@@ -25,9 +25,10 @@ import java.util.concurrent.CountDownLatch;
                 "and interpolation with loaded models. Runs until stopped (Ctrl-C).",
                 "See docs/serve.md for the endpoints."},
         footer = {"", "Examples:",
-                "  dualmtgan serve                                   # every bundled model, http://127.0.0.1:8080/",
+                "  dualmtgan serve          # every bundled model; open http://127.0.0.1:8080/",
                 "  dualmtgan serve --model runs/weizmann-64 --model runs/bair-64 --port 9000",
-                "  curl -F image=@face.png -F driving=@smile.mp4 http://127.0.0.1:8080/api/v1/transfer -o moved.gif"})
+                "  curl -F image=@face.png -F driving=@smile.mp4 \\",
+                "      http://127.0.0.1:8080/api/v1/transfer -o moved.gif"})
 public final class ServeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
