@@ -157,7 +157,7 @@ public final class EvalReport {
     /** Mean SSIM per scored frame, one line per curve, x = frame index within the clip. */
     public static void plot(EvalResult r, Path png) throws IOException {
         XYChart chart = new XYChartBuilder().width(800).height(500)
-                .title("SSIM per predicted frame (" + r.protocol + ", mean over " + r.clips().size() + " clips)")
+                .title("SSIM per scored frame (" + r.protocol + ", mean over " + r.clips().size() + " clips)")
                 .xAxisTitle("frame").yAxisTitle("SSIM").build();
         chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideSW);
         for (String label : r.ssimCurves.keySet()) {
