@@ -74,6 +74,14 @@ public final class Ablation {
         if (o.budget < 1) throw new InvalidInputException("--budget must be >= 1 step, got " + o.budget);
         if (o.variants.isEmpty()) throw new InvalidInputException("no variants to run");
         for (String v : o.variants) variant(base, v);
+        // Refuse what the evaluation would refuse before any training is spent.
+        if (!Evaluation.PROTOCOLS.contains(o.protocol)) {
+            throw new InvalidInputException("unknown protocol '" + o.protocol + "' (expected " + String.join(", ", Evaluation.PROTOCOLS) + ")");
+        }
+        if (o.protocol.equals(Evaluation.TRANSFER) && o.selection.data == null) {
+            throw new InvalidInputException("the transfer protocol needs evaluation data: a synthetic dataset (--eval-data DIR)");
+        }
+        if (o.eval.samples < 1 || o.eval.cond < 1) throw new InvalidInputException("--samples and --cond must be >= 1");
         if (base.data.path == null || base.data.path.isBlank()) throw new InvalidInputException("the config sets no data.path");
         // The selection falls back to the training config's test subset; make that independent of later cwd changes.
         base = base.copy();

@@ -86,6 +86,11 @@ class EvalCommandsTest {
         assertEquals(2, r.code(), r.text());
         assertTrue(r.text().contains("--budget must be >= 1"), r.text());
         assertFalse(Files.exists(tmp.resolve("a")), "nothing is trained for a bad budget");
+
+        r = run("ablate", "--config", "configs/tiny.json", "--budget", "1", "--protocol", "transfer", "--out", tmp.resolve("b").toString());
+        assertEquals(2, r.code(), r.text());
+        assertTrue(r.text().contains("--eval-data DIR"), r.text());
+        assertFalse(Files.exists(tmp.resolve("b")), "refused before any training");
     }
 
     @Test
