@@ -186,8 +186,9 @@ public final class BenchReport {
         if (!Double.isNaN(stepSeconds)) {
             p.put("step_seconds", round(stepSeconds, 4));
             p.put("other_seconds", round(stepSeconds - sum, 4));
-            md.append(String.format(Locale.ROOT, "| rest of the step (losses, elementwise, gradient checks, Adam) | | | | | %.0f ms |%n",
-                    (stepSeconds - sum) * 1e3));
+            double rest = stepSeconds - sum;
+            md.append(String.format(Locale.ROOT, "| rest of the step (losses, elementwise, gradient checks, Adam) | | %.0f ms%s | | | |%n",
+                    rest * 1e3, rest < 0 ? " (below 0: the step and the networks were timed under different machine load)" : ""));
         }
         md.append("\nItems: frames (E_C), clips (E_M, D_V), latents (R), conditioning images of T frames (G), pairs (D_I); "
                 + "one call per network with all of a step's items.\n\n");

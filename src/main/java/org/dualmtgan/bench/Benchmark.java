@@ -60,6 +60,8 @@ public final class Benchmark {
         public int threads;
         public long seed = 1;
         public Set<String> parts = new LinkedHashSet<>(PARTS);
+        /** Where to write the engine profiler's trace of one more training step (chrome://tracing JSON), or null. */
+        public java.nio.file.Path trace;
         /** The command line that started the run (recorded in the report). */
         public String command = "";
     }
@@ -149,7 +151,7 @@ public final class Benchmark {
     // ---- Training. ----
 
     private void train() {
-        double[] secs = stepTimes(cfg, o.batch, o.warmup, o.steps, null);
+        double[] secs = stepTimes(cfg, o.batch, o.warmup, o.steps, null, o.trace != null);
         stepSeconds = median(secs);
         FlopCount fc = new FlopCount(cfg);
         long flops = fc.trainingStepFlops(o.batch);
@@ -165,6 +167,11 @@ public final class Benchmark {
      * 1-based step number.
      */
     private double[] stepTimes(ModelConfig model, int batch, int warmup, int steps, java.util.function.IntConsumer afterStep) {
+        return stepTimes(model, batch, warmup, steps, afterStep, false);
+    }
+
+    private double[] stepTimes(ModelConfig model, int batch, int warmup, int steps, java.util.function.IntConsumer afterStep,
+                               boolean trace) {
         try (NDManager m = NDManager.newBaseManager()) {
             DualMtgan net = DualMtgan.create(model, m, o.seed);
             TrainingStep ts = new TrainingStep(net, o.seed);
@@ -177,6 +184,13 @@ public final class Benchmark {
                 double s = (System.nanoTime() - t0) / 1e9;
                 if (i >= warmup) secs[i - warmup] = s;
                 if (afterStep != null) afterStep.accept(i + 1);
+            }
+            if (trace) {
+                // One more step under the engine's profiler: per-op times, outside the measured steps.
+                JniUtils.startProfile(false, true, false);
+                ts.step(v, vy, warmup + steps);
+                JniUtils.stopProfile(o.trace.toAbsolutePath().toString());
+                log.println("bench: wrote the profiler trace of one step to " + o.trace);
             }
             net.close();
             return secs;

@@ -73,6 +73,10 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Side of the float32 matrices of the peak measurement (default: ${DEFAULT-VALUE}).")
     int peakSize;
 
+    @Option(names = "--trace", paramLabel = "FILE",
+            description = "With train: write the engine profiler's per-op trace of one extra step (chrome://tracing JSON).")
+    Path trace;
+
     @Option(names = "--out", paramLabel = "FILE", description = "Also write FILE.md and FILE.json (atomically).")
     Path out;
 
@@ -103,8 +107,9 @@ public final class BenchCommand implements Callable<Integer> {
         o.scalingSteps = scalingSteps;
         o.threads = threads;
         o.peakSize = peakSize;
+        o.trace = trace;
         o.parts = parts(what);
-        o.command = "dualmtgan bench " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+        o.command = "dualmtgan " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter stderr = spec.commandLine().getErr();
         BenchReport report = new Benchmark(o, stderr).run();
