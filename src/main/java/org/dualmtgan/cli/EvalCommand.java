@@ -5,6 +5,7 @@ import org.dualmtgan.eval.EvalData;
 import org.dualmtgan.eval.EvalReport;
 import org.dualmtgan.eval.EvalResult;
 import org.dualmtgan.eval.Evaluation;
+import org.dualmtgan.eval.Lpips;
 import org.dualmtgan.InvalidInputException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -80,6 +81,10 @@ public final class EvalCommand implements Callable<Integer> {
                 description = "Most sample pairs per clip for div-1-ssim and div-l1 (a seeded subset beyond). Default: ${DEFAULT-VALUE}.")
         int pairs;
 
+        @Option(names = "--lpips", paramLabel = "FILE.npz",
+                description = "LPIPS (v0.1, AlexNet) weights as .npz (docs/eval.md): adds lpips / div-lpips columns.")
+        Path lpips;
+
         EvalData.Selection selection(Path data) {
             EvalData.Selection s = new EvalData.Selection();
             s.data = data;
@@ -98,6 +103,7 @@ public final class EvalCommand implements Callable<Integer> {
             o.cond = cond;
             o.seed = seed;
             o.maxPairs = pairs;
+            if (lpips != null) o.lpips = Lpips.load(lpips);
             o.progress = line -> {
                 progress.println(line);
                 progress.flush();

@@ -37,6 +37,9 @@ public final class Evaluation {
     public static final String CONTENT_ONLY = "content-only";
     public static final String MOTION_ONLY = "motion-only";
     public static final String GROUND_TRUTH = "ground-truth";
+    /** Columns present only with user-supplied LPIPS weights. */
+    public static final String LPIPS = "lpips";
+    public static final String DIV_LPIPS = "div-lpips";
 
     public static final String SSIM_DEFINITION = "SSIM on frames in [0, 1], data range 1, Gaussian window 11x11, sigma 1.5, "
             + "K1 0.01, K2 0.03, valid windows only, mean over channels, pixels and scored frames. "
@@ -56,6 +59,8 @@ public final class Evaluation {
         public int maxPairs = 200;
         /** Receives a line per clip; may be null. */
         public Consumer<String> progress;
+        /** LPIPS with user-supplied weights, or null (then no LPIPS column). */
+        public Lpips lpips;
 
         void say(String line) {
             if (progress != null) progress.accept(line);
@@ -134,8 +139,10 @@ public final class Evaluation {
         if (o.samples < 1) throw new InvalidInputException("--samples must be >= 1, got " + o.samples);
         if (o.cond < 1) throw new InvalidInputException("--cond must be >= 1, got " + o.cond);
         if (o.maxPairs < 1) throw new InvalidInputException("diversity needs at least one pair per clip");
-        EvalResult r = new EvalResult(STOCHASTIC, List.of(EvalResult.SSIM_BEST, EvalResult.SSIM_MEAN, EvalResult.PSNR_BEST,
+        List<String> columns = new ArrayList<>(List.of(EvalResult.SSIM_BEST, EvalResult.SSIM_MEAN, EvalResult.PSNR_BEST,
                 Diversity.DIV_1_SSIM, Diversity.DIV_L1));
+        if (o.lpips != null) columns.add(DIV_LPIPS);
+        EvalResult r = new EvalResult(STOCHASTIC, columns);
         r.method(MODEL, "the model: best of " + o.samples + " samples (ssim-best, psnr-best) and their mean (ssim-mean)");
         r.method(STATIC, "static baseline: the last conditioning frame copied to every frame (one 'sample')");
         r.firstScoredFrame = o.cond;
@@ -172,6 +179,11 @@ public final class Evaluation {
             m.put(EvalResult.PSNR_BEST, bestPsnr);
             m.put(Diversity.DIV_1_SSIM, Diversity.oneMinusSsim(predicted, pairs));
             m.put(Diversity.DIV_L1, Diversity.l1(predicted, pairs));
+            if (o.lpips != null) {
+                double d = 0;
+                for (int[] p : pairs) d += o.lpips.distance(predicted.get(p[0]), predicted.get(p[1]));
+                m.put(DIV_LPIPS, pairs.isEmpty() ? 0 : d / pairs.size());
+            }
             r.add(c.id(), MODEL, m);
             r.curve(MODEL + " best-of-" + o.samples, bestCurve);
             r.curve(MODEL + " mean-of-" + o.samples, meanCurve);
@@ -185,6 +197,7 @@ public final class Evaluation {
             b.put(EvalResult.PSNR_BEST, Metrics.psnr(still, truth));
             b.put(Diversity.DIV_1_SSIM, 0.0);
             b.put(Diversity.DIV_L1, 0.0);
+            if (o.lpips != null) b.put(DIV_LPIPS, 0.0);
             r.add(c.id(), STATIC, b);
             r.curve(STATIC, sf);
             o.say(String.format(Locale.ROOT, "%d/%d %s: ssim-best %.4f, ssim-mean %.4f, static %.4f", i + 1, clips.size(),
@@ -194,6 +207,7 @@ public final class Evaluation {
         r.meta.put("conditioning frames", o.cond);
         r.meta.put("diversity pairs per clip", Math.min(o.maxPairs, (long) o.samples * (o.samples - 1) / 2));
         r.notes.add(NOT_LPIPS);
+        if (o.lpips != null) r.notes.add("div-lpips: mean pairwise LPIPS (v0.1, AlexNet) with the weights given by --lpips.");
         r.notes.add("Scored frames: " + o.cond + "..T-1 (after the conditioning frames). ssim-best: per clip the sample with the"
                 + " highest mean SSIM over those frames; psnr-best: the highest PSNR over samples (may be another sample).");
         return r;
@@ -205,7 +219,7 @@ public final class Evaluation {
      * copied to every frame.
      */
     public static EvalResult reconstruction(Animator model, List<EvalData.Clip> clips, Options o) {
-        EvalResult r = new EvalResult(RECONSTRUCTION, List.of(EvalResult.SSIM, EvalResult.PSNR, EvalResult.L1));
+        EvalResult r = new EvalResult(RECONSTRUCTION, withLpips(List.of(EvalResult.SSIM, EvalResult.PSNR, EvalResult.L1), o));
         r.method(MODEL, "the model's reconstruction: transfer(x^1, V)");
         r.method(STATIC, "static baseline: the first frame copied to every frame");
         r.firstScoredFrame = 1;
@@ -215,8 +229,8 @@ public final class Evaluation {
             int t = v.frames();
             Video truth = v.slice(1, t);
             Video rec = model.reconstruct(v).slice(1, t);
-            double ms = score(r, c.id(), MODEL, rec, truth, null, null);
-            double ss = score(r, c.id(), STATIC, repeat(v.frame(0), t - 1), truth, null, null);
+            double ms = score(r, c.id(), MODEL, rec, truth, null, null, o);
+            double ss = score(r, c.id(), STATIC, repeat(v.frame(0), t - 1), truth, null, null, o);
             o.say(String.format(Locale.ROOT, "%d/%d %s: ssim %.4f, static %.4f", i + 1, clips.size(), c.id(), ms, ss));
         }
         r.notes.add("Scored frames: 1..T-1 (frame 0 is the given image).");
@@ -234,7 +248,7 @@ public final class Evaluation {
      * the truth's keypoints, over frames 1..T-1.
      */
     public static EvalResult transfer(Animator model, List<EvalData.TransferCase> cases, Options o) {
-        EvalResult r = new EvalResult(TRANSFER, List.of(EvalResult.SSIM, EvalResult.PSNR, EvalResult.L1, EvalResult.KP_ERR));
+        EvalResult r = new EvalResult(TRANSFER, withLpips(List.of(EvalResult.SSIM, EvalResult.PSNR, EvalResult.L1, EvalResult.KP_ERR), o));
         r.method(MODEL, "the model: transfer(y, V)");
         r.method(STATIC, "static: the truth's first frame copied (right content and start pose, no motion)");
         r.method(CONTENT_ONLY, "content only: the target image y copied to every frame");
@@ -246,11 +260,11 @@ public final class Evaluation {
             EvalData.TransferCase c = cases.get(i);
             int t = c.truth().frames();
             Video out = model.transfer(c.image(), c.driving());
-            double ms = score(r, c.id(), MODEL, out, c.truth(), tracker, c.keypoints());
-            score(r, c.id(), STATIC, repeat(c.truth().frame(0), t), c.truth(), tracker, c.keypoints());
-            double cs = score(r, c.id(), CONTENT_ONLY, repeat(c.image(), t), c.truth(), tracker, c.keypoints());
-            score(r, c.id(), MOTION_ONLY, c.driving(), c.truth(), tracker, c.keypoints());
-            score(r, c.id(), GROUND_TRUTH, c.truth(), c.truth(), tracker, c.keypoints());
+            double ms = score(r, c.id(), MODEL, out, c.truth(), tracker, c.keypoints(), o);
+            score(r, c.id(), STATIC, repeat(c.truth().frame(0), t), c.truth(), tracker, c.keypoints(), o);
+            double cs = score(r, c.id(), CONTENT_ONLY, repeat(c.image(), t), c.truth(), tracker, c.keypoints(), o);
+            score(r, c.id(), MOTION_ONLY, c.driving(), c.truth(), tracker, c.keypoints(), o);
+            score(r, c.id(), GROUND_TRUTH, c.truth(), c.truth(), tracker, c.keypoints(), o);
             o.say(String.format(Locale.ROOT, "%d/%d %s: ssim %.4f, content-only %.4f", i + 1, cases.size(), c.id(), ms, cs));
         }
         r.meta.put("keypoint tracker", "NCC template tracking, patch " + (2 * tracker.patchRadius() + 1) + " px, search +-"
@@ -264,17 +278,25 @@ public final class Evaluation {
 
     /** Scores {@code out} against {@code truth} into {@code r}; returns its SSIM. */
     private static double score(EvalResult r, String clip, String method, Video out, Video truth,
-                                KeypointTracker tracker, double[][][] keypoints) {
+                                KeypointTracker tracker, double[][][] keypoints, Options o) {
         double[] f = Metrics.ssimPerFrame(out, truth);
         Map<String, Double> m = new LinkedHashMap<>();
         double ssim = Metrics.mean(f);
         m.put(EvalResult.SSIM, ssim);
         m.put(EvalResult.PSNR, Metrics.psnr(out, truth));
         m.put(EvalResult.L1, Metrics.l1(out, truth));
+        if (o.lpips != null) m.put(LPIPS, o.lpips.distance(out, truth));
         if (tracker != null) m.put(EvalResult.KP_ERR, KeypointTracker.meanError(tracker.track(out, keypoints[0]), keypoints, 1));
         r.add(clip, method, m);
         r.curve(method, f);
         return ssim;
+    }
+
+    private static List<String> withLpips(List<String> columns, Options o) {
+        if (o.lpips == null) return columns;
+        List<String> out = new ArrayList<>(columns);
+        out.add(LPIPS);
+        return out;
     }
 
     static Video repeat(Video frame, int n) {

@@ -104,6 +104,20 @@ class EvaluationTest {
         double a = score(r, "a", Evaluation.STATIC, EvalResult.SSIM), b = score(r, "b", Evaluation.STATIC, EvalResult.SSIM);
         assertEquals((a + b) / 2, s.mean(), 1e-12);
         assertEquals(Math.abs(a - b) / Math.sqrt(2), s.std(), 1e-12, "sample std of two values");
+        assertFalse(r.metrics.contains(Evaluation.LPIPS), "no LPIPS without weights");
+    }
+
+    @Test
+    void lpipsColumnsAppearOnlyWithWeights() {
+        Evaluation.Options o = new Evaluation.Options();
+        try (Lpips lpips = Lpips.random(5)) {
+            o.lpips = lpips;
+            EvalResult r = Evaluation.reconstruction(model, List.of(new EvalData.Clip("a", clips().get(0).video())), o);
+            assertTrue(r.metrics.contains(Evaluation.LPIPS));
+            Video v = clips().get(0).video();
+            Video still = Evaluation.repeat(v.frame(0), v.frames() - 1);
+            assertEquals(lpips.distance(still, v.slice(1, v.frames())), score(r, "a", Evaluation.STATIC, Evaluation.LPIPS), 1e-9);
+        }
     }
 
     @Test
