@@ -123,6 +123,31 @@ class TrainerTest {
     }
 
     @Test
+    void aStepWithANonFiniteGradientIsRecomputedAndTheRunIsUnchanged(@TempDir Path dir) throws IOException {
+        Path config = writeConfig(dir, tiny(3));
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        Path clean = dir.resolve("clean");
+        assertEquals(0, main(out, err, "train", "--config", config.toString(), "--out", clean.toString()), err.toString());
+        Path glitched = dir.resolve("glitched");
+        StringWriter out2 = new StringWriter();
+        Trainer.gradientGlitchAt = s -> s == 1;
+        try {
+            assertEquals(0, main(out2, err, "train", "--config", config.toString(), "--out", glitched.toString()), err.toString());
+        } finally {
+            Trainer.gradientGlitchAt = null;
+        }
+        assertTrue(out2.toString().contains("recomputing the step (attempt 2 of 3)"), out2.toString());
+        try (NDManager m = NDManager.newBaseManager();
+             Checkpoint a = Checkpoint.load(Trainer.latestCheckpoint(clean), m);
+             Checkpoint b = Checkpoint.load(Trainer.latestCheckpoint(glitched), m)) {
+            for (String k : a.parameters().keySet()) {
+                assertArrayEquals(a.parameters().get(k).toFloatArray(), b.parameters().get(k).toFloatArray(), 1e-5f, k);
+            }
+        }
+    }
+
+    @Test
     void requestedStopSavesACheckpointAfterTheCurrentStep(@TempDir Path dir) throws IOException {
         TrainConfig cfg = tiny(10);
         cfg.train.checkpointEvery = 100;
