@@ -88,32 +88,38 @@ public final class Benchmark {
         return c;
     }
 
-    /** Runs the selected parts and returns the report. */
+    /** Runs the selected parts and returns the report; the engine's thread count is restored afterwards. */
     public BenchReport run() {
         CpuIsaGuard.apply(); // loads the engine, whose native library the thread setting needs
+        int threadsBefore = JniUtils.getNumThreads();
         if (o.threads > 0) JniUtils.setNumThreads(o.threads);
-        report.header(o, cfg, JniUtils.getNumThreads());
-        for (String part : PARTS) {
-            if (!o.parts.contains(part)) continue;
-            log.println("bench: " + part + " ...");
-            log.flush();
-            long t0 = System.nanoTime();
-            switch (part) {
-                case "peak" -> peak();
-                case "train" -> train();
-                case "profile" -> profile();
-                case "transfer" -> transfer();
-                case "generate" -> generate();
-                case "data" -> data();
-                case "scaling" -> scaling();
-                case "memory" -> memory();
-                default -> throw new IllegalStateException(part);
+        try {
+            report.header(o, cfg, JniUtils.getNumThreads());
+            for (String part : PARTS) {
+                if (!o.parts.contains(part)) continue;
+                log.println("bench: " + part + " ...");
+                log.flush();
+                long t0 = System.nanoTime();
+                switch (part) {
+                    case "peak" -> peak();
+                    case "train" -> train();
+                    case "profile" -> profile();
+                    case "transfer" -> transfer();
+                    case "generate" -> generate();
+                    case "data" -> data();
+                    case "scaling" -> scaling();
+                    case "memory" -> memory();
+                    default -> throw new IllegalStateException(part);
+                }
+                log.printf(Locale.ROOT, "bench: %s done in %.1f s%n", part, (System.nanoTime() - t0) / 1e9);
+                log.flush();
             }
-            log.printf(Locale.ROOT, "bench: %s done in %.1f s%n", part, (System.nanoTime() - t0) / 1e9);
-            log.flush();
+            report.footer();
+            return report;
+        } finally {
+            // The setting is process-wide: a library caller keeps its own.
+            if (o.threads > 0) JniUtils.setNumThreads(threadsBefore);
         }
-        report.footer();
-        return report;
     }
 
     // ---- Peak: a large float32 matrix product through the same engine. ----

@@ -31,11 +31,14 @@ class BenchCommandTest {
     @Test
     void tinyConfigWritesMarkdownAndJsonWithEveryFigure(@TempDir Path dir) throws Exception {
         Path base = dir.resolve("report");
+        ai.djl.engine.Engine.getEngine("PyTorch"); // the thread query needs the native library
+        int threadsBefore = ai.djl.pytorch.jni.JniUtils.getNumThreads();
         // One engine thread: on a busy machine two spinning OpenMP threads make each tiny op many times slower.
         Run r = run("bench", "--config", "configs/tiny.json", "--batch", "2", "--steps", "2", "--warmup", "0", "--runs", "1",
                 "--peak-size", "128", "--threads", "1", "--what", "peak,train,profile,transfer,generate,memory", "--trace", dir.resolve("trace.json").toString(),
                 "--out", base.toString());
         assertEquals(0, r.code(), r.err());
+        assertEquals(threadsBefore, ai.djl.pytorch.jni.JniUtils.getNumThreads(), "engine threads restored");
         assertTrue(r.out().contains("## Training step"), r.out());
         assertTrue(Files.size(dir.resolve("trace.json")) > 0, "profiler trace written");
         String md = Files.readString(dir.resolve("report.md"));
