@@ -23,9 +23,9 @@ import java.util.concurrent.Callable;
  * explains every figure.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = {"Benchmark training and inference of a config: step time, clips/s, latency, FLOPs and the",
-                "fraction of the machine's measured peak, scaling in T and size, data loading, native memory.",
-                "Models have random weights; inputs are synthetic clips (data: the config's dataset)."})
+        description = {"Benchmark training and inference of a config: step time, clips/s, latency,",
+                "FLOPs and their fraction of the measured peak, scaling, data loading, memory.",
+                "Random weights on synthetic clips (the data part reads the config's dataset)."})
 public final class BenchCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
