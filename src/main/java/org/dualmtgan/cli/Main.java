@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
                 AblateCommand.class,
                 ServeCommand.class,
                 BenchCommand.class,
+                DemoCommand.class,
         })
 public final class Main implements Runnable {
     public static final int EXIT_OK = 0;
