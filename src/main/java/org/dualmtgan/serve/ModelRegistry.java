@@ -122,6 +122,13 @@ public final class ModelRegistry implements AutoCloseable {
             card.values().removeIf(v -> v == null);
             m.put("card", card);
         }
+        // A bundled model's MODEL_CARD.md (training, data, evaluation), as Markdown.
+        try {
+            String text = org.dualmtgan.animate.ModelBundle.cardText(name);
+            if (text != null) m.put("modelCard", text);
+        } catch (java.io.IOException | RuntimeException e) {
+            // The card is documentation: a model without a readable one still serves.
+        }
         return m;
     }
 
