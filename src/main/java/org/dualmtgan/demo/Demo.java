@@ -37,7 +37,7 @@ public final class Demo {
     /** The scenes, by bundled model name; models without a scene are not part of the demo. */
     public static final List<Scene> SCENES = List.of(
             new Scene("weizmann-64", "Weizmann human actions (held-out person 6)",
-                    "weizmann-p6-still.png", "person 6 (held out), walking, first frame",
+                    "weizmann-p6-still.png", "person 6 (held out), standing",
                     "weizmann-p5-jack.png", "person 5, jumping jack",
                     "weizmann-p6-wave.png", "person 6, two-hand wave"),
             new Scene("faces-64", "Synthetic faces (held-out identities and expressions)",
