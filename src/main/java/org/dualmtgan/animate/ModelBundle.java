@@ -24,7 +24,7 @@ import java.util.SplittableRandom;
  * networks; float16 when every output of a fixed check stays within {@link #FLOAT16_TOLERANCE} of
  * float32, else float32), {@code models/NAME/MODEL_CARD.md} (config, data and fingerprint, steps,
  * training time and machine, the float16 check, evaluation tables) and, on request,
- * {@code models/NAME/resume.ckpt} (the whole training state, to continue the run later). Each file
+ * {@code models/NAME/resume.ckpt} (every parameter at the last step, to continue the run later). Each file
  * replaces the earlier one; nothing accumulates.
  */
 public final class ModelBundle {
@@ -66,7 +66,7 @@ public final class ModelBundle {
             Path resume = null;
             if (keepResume) {
                 resume = dir.resolve(RESUME);
-                AtomicFiles.write(resume, tmp -> Files.copy(checkpoint, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING));
+                writeResume(checkpoint, resume);
             } else {
                 Files.deleteIfExists(dir.resolve(RESUME));
             }
@@ -78,6 +78,24 @@ public final class ModelBundle {
         } finally {
             Files.deleteIfExists(f32);
             Files.deleteIfExists(f16);
+        }
+    }
+
+    /**
+     * The training state without the optimizers' moments: every parameter (float32, so training
+     * continues from exactly these weights) and the step, with empty optimizer sections, so Adam
+     * restarts its moments on resume. Keeps the shipped file at a third of a full checkpoint.
+     */
+    static void writeResume(Path checkpoint, Path resume) throws IOException {
+        try (ai.djl.ndarray.NDManager manager = ai.djl.ndarray.NDManager.newBaseManager(ai.djl.Device.cpu());
+             Checkpoint ckpt = Checkpoint.load(checkpoint, manager)) {
+            CheckpointInfo info = ckpt.info();
+            info.optimizerSteps = new java.util.LinkedHashMap<>();
+            Map<String, Map<String, ai.djl.ndarray.NDArray>> sections = new java.util.LinkedHashMap<>();
+            sections.put(Checkpoint.PARAMETERS, ckpt.parameters());
+            sections.put(Checkpoint.GENERATOR_OPTIMIZER, new java.util.LinkedHashMap<>());
+            sections.put(Checkpoint.DISCRIMINATOR_OPTIMIZER, new java.util.LinkedHashMap<>());
+            Checkpoint.save(resume, info, sections, ai.djl.ndarray.types.DataType.FLOAT32);
         }
     }
 
@@ -158,7 +176,7 @@ public final class ModelBundle {
         long params = 0;
         for (Map.Entry<String, Long> e : info.parameterCounts.entrySet()) params += e.getValue();
         row(b, "parameters", params + " in training (" + info.parameterCounts + ")");
-        row(b, "resume", resume ? "`models/" + name + "/" + RESUME + "` holds the whole training state: `dualmtgan train --resume-from models/"
+        row(b, "resume", resume ? "`models/" + name + "/" + RESUME + "` holds every parameter at the last step (the optimizer's moments restart): `dualmtgan train --resume-from models/"
                 + name + "/" + RESUME + " --out runs/" + name + "`" : "not shipped");
         row(b, "bundled", LocalDate.now(ZoneOffset.UTC) + " with project " + ProjectInfo.version());
         if (!info.metrics.isEmpty()) {

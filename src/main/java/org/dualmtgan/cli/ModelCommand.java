@@ -138,7 +138,7 @@ public final class ModelCommand implements Runnable {
         @Option(names = "--notes", paramLabel = "TEXT", description = "A paragraph for the top of the card.")
         String notes;
 
-        @Option(names = "--keep-resume", description = "Also store the training checkpoint, to continue training later.")
+        @Option(names = "--keep-resume", description = "Also store the last step's parameters (float32, no optimizer moments) as resume.ckpt, to continue training later.")
         boolean keepResume;
 
         @Override
