@@ -91,7 +91,9 @@ public final class Ablation {
         for (String name : o.variants) {
             TrainConfig cfg = variant(base, name);
             cfg.train.steps = o.budget;
-            cfg.train.checkpointEvery = (int) Math.min(Integer.MAX_VALUE, o.budget);
+            // Keep the config's checkpoint cadence (capped at the budget) so a stopped ablation resumes
+            // mid-variant instead of training that variant again.
+            cfg.train.checkpointEvery = (int) Math.min(cfg.train.checkpointEvery, o.budget);
             cfg.train.sampleEvery = (int) Math.min(Integer.MAX_VALUE, o.budget);
             Path run = o.out.resolve(name);
             Trainer.Options topts = new Trainer.Options();

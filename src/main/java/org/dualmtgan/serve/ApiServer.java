@@ -267,25 +267,27 @@ public final class ApiServer implements AutoCloseable {
             throw new HttpError(503, "the server is busy (" + (cfg.workers + cfg.queue) + " requests running or waiting); retry later");
         }
         Path dir = null;
+        Outputs.Body body;
+        long elapsedMs;
         try {
             dir = Files.createTempDirectory(tempRoot, "request-");
             Form form = Form.read(ex, dir, cfg.maxUploadBytes);
             Path requestDir = dir;
             long t0 = System.nanoTime();
-            Future<Outputs.Body> f = workers.submit(() -> {
-                running.incrementAndGet();
-                try {
-                    beforeWork.run();
-                    return op.run(form, requestDir);
-                } finally {
-                    running.decrementAndGet();
-                }
-            });
-            Outputs.Body body;
+            Future<Outputs.Body> f = null;
             try {
+                f = workers.submit(() -> {
+                    running.incrementAndGet();
+                    try {
+                        beforeWork.run();
+                        return op.run(form, requestDir);
+                    } finally {
+                        running.decrementAndGet();
+                    }
+                });
                 body = f.get();
             } catch (InterruptedException e) {
-                f.cancel(true);
+                if (f != null) f.cancel(true);
                 Thread.currentThread().interrupt();
                 throw new HttpError(503, "the server is stopping");
             } catch (ExecutionException e) {
@@ -297,15 +299,18 @@ public final class ApiServer implements AutoCloseable {
             } catch (java.util.concurrent.RejectedExecutionException e) {
                 throw new HttpError(503, "the server is stopping");
             }
-            Headers h = ex.getResponseHeaders();
-            h.set("X-Elapsed-Ms", Long.toString((System.nanoTime() - t0) / 1_000_000));
-            h.set("Cache-Control", "no-store");
-            if (body.fileName() != null) h.set("Content-Disposition", "inline; filename=\"" + body.fileName() + "\"");
-            return send(ex, 200, body.contentType(), body.bytes());
+            elapsedMs = (System.nanoTime() - t0) / 1_000_000;
         } finally {
+            // The slot is free once the work is done, before the reply is sent: a client that has its
+            // answer can at once be served again.
             if (dir != null) AtomicFiles.deleteRecursively(dir);
             slots.release();
         }
+        Headers h = ex.getResponseHeaders();
+        h.set("X-Elapsed-Ms", Long.toString(elapsedMs));
+        h.set("Cache-Control", "no-store");
+        if (body.fileName() != null) h.set("Content-Disposition", "inline; filename=\"" + body.fileName() + "\"");
+        return send(ex, 200, body.contentType(), body.bytes());
     }
 
     // ---- Responses. ----
