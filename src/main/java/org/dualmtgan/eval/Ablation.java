@@ -3,6 +3,7 @@ package org.dualmtgan.eval;
 import org.dualmtgan.InvalidInputException;
 import org.dualmtgan.animate.Animator;
 import org.dualmtgan.model.ModelConfig;
+import org.dualmtgan.train.Checkpoint;
 import org.dualmtgan.train.TrainConfig;
 import org.dualmtgan.train.Trainer;
 import org.dualmtgan.train.TrainingProgress;
@@ -100,7 +101,13 @@ public final class Ablation {
             topts.runDir = run.toAbsolutePath().normalize();
             topts.resume = Files.isDirectory(run.resolve("checkpoints")) && !Trainer.listCheckpoints(run.resolve("checkpoints")).isEmpty();
             topts.progress = o.training;
-            say(o, "training " + name + " for " + o.budget + " steps into " + run);
+            if (topts.resume) {
+                long at = Checkpoint.readInfo(Trainer.latestCheckpoint(run)).step;
+                say(o, at >= o.budget ? name + " already holds a checkpoint of step " + at + "; not trained again"
+                        : "resuming " + name + " from step " + at + " of " + o.budget + " in " + run);
+            } else {
+                say(o, "training " + name + " for " + o.budget + " steps into " + run);
+            }
             Trainer.Result tr = new Trainer().run(cfg, topts);
             trainSeconds.put(name, tr.wallSeconds());
             say(o, "evaluating " + name + " (" + o.protocol + ")");

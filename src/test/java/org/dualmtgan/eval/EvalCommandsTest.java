@@ -130,4 +130,27 @@ class EvalCommandsTest {
         assertEquals(1.0, TrainConfig.read(out.resolve("full/config.json")).model.lambdaM);
         assertEquals(1 + 7, Files.readAllLines(out.resolve("ablation.csv")).size(), "six variants and the baseline, one clip");
     }
+
+    @Test
+    void aStoppedAblationResumesMidVariantFromTheConfigsCheckpoints(@TempDir Path tmp) throws IOException {
+        // A config that checkpoints every 2 steps: a 3-step budget leaves checkpoints at 2 and 3, so a
+        // variant stopped after step 2 would continue there instead of starting again.
+        String json = Files.readString(Path.of("configs/tiny.json")).replace("\"checkpointEvery\": 10", "\"checkpointEvery\": 2");
+        assertTrue(json.contains("\"checkpointEvery\": 2"), "tiny.json changed its checkpoint cadence");
+        Path cfg = tmp.resolve("tiny-every-2.json");
+        Files.writeString(cfg, json);
+        Path out = tmp.resolve("abl");
+        Result r = run("ablate", "--config", cfg.toString(), "--data", data("bair").toString(), "--budget", "3",
+                "--variants", "full", "--clips", "1", "--out", out.toString());
+        assertEquals(0, r.code(), r.text());
+        List<Path> ckpts = Trainer.listCheckpoints(out.resolve("full/checkpoints"));
+        assertEquals(List.of("step-00000002.ckpt", "step-00000003.ckpt"),
+                ckpts.stream().map(p -> p.getFileName().toString()).toList());
+        // A larger budget continues the same run from step 3.
+        r = run("ablate", "--config", cfg.toString(), "--data", data("bair").toString(), "--budget", "4",
+                "--variants", "full", "--clips", "1", "--out", out.toString());
+        assertEquals(0, r.code(), r.text());
+        assertEquals(4, Checkpoint.readInfo(Trainer.latestCheckpoint(out.resolve("full"))).step);
+        assertTrue(r.text().contains("resuming full from step 3 of 4"), r.text());
+    }
 }
