@@ -19,7 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-/** Options and helpers shared by {@code transfer}, {@code generate}, {@code reconstruct} and {@code interpolate}. */
+/** Options (picocli mixins) and helpers shared by {@code transfer}, {@code generate}, {@code reconstruct} and {@code interpolate}. */
 final class AnimateSupport {
     /** Most frame columns on a contact sheet; longer videos are shown every n-th frame. */
     static final int SHEET_COLUMNS = 32;
@@ -35,6 +35,86 @@ final class AnimateSupport {
         Animator open() {
             return Animator.load(model);
         }
+    }
+
+    /**
+     * {@code --out}, {@code --sheet} and {@code --max-frames} of the commands that write one video
+     * ({@code transfer}, {@code reconstruct}).
+     */
+    static final class VideoOutput {
+        @Option(names = "--out", paramLabel = "OUT", required = true,
+                description = "Result: .mp4, .gif, .avi, .png (a strip), or a folder name (PNG frames).")
+        String out;
+
+        @Option(names = "--sheet", paramLabel = "SHEET.png",
+                description = "Also write a contact sheet: the inputs and the result, one row each.")
+        Path sheet;
+
+        @Option(names = "--max-frames", paramLabel = "N", defaultValue = "0",
+                description = "Use at most the first N frames of the input video (0: all). Default: ${DEFAULT-VALUE}.")
+        int maxFrames;
+
+        private OutputFormat format;
+
+        /** Checks the names before any work: a known format, a .png sheet, and not the input's own path. */
+        Path check(Path input, String inputName) {
+            format = fileFormat(out);
+            checkSheet(sheet);
+            Path path = Path.of(out);
+            if (path.toAbsolutePath().normalize().equals(input.toAbsolutePath().normalize())) {
+                throw new InvalidInputException(path, "output is the " + inputName + "; choose another name");
+            }
+            return path;
+        }
+
+        /** Writes the result, and the sheet of {@code rows} when asked; returns the summary's tail. */
+        String write(Video result, List<Video> rows, List<String> labels) {
+            if (format == null) throw new IllegalStateException("check() first");
+            MediaWriter.write(result, Path.of(out), format);
+            if (sheet != null) AnimateSupport.sheet(rows, labels, sheet);
+            return format.name().toLowerCase(Locale.ROOT) + (sheet != null ? ", sheet " + sheet : "");
+        }
+    }
+
+    /**
+     * {@code --out DIR}, {@code --format} and {@code --sheet} of the commands that write a folder of
+     * videos ({@code generate}, {@code interpolate}).
+     */
+    static final class VideosOutput {
+        @Option(names = "--out", paramLabel = "DIR", required = true,
+                description = "Output folder: one file per video (and sheet.png with --sheet); files of the same names are replaced.")
+        Path out;
+
+        @Option(names = "--format", paramLabel = "FMT", defaultValue = "gif",
+                description = "gif, mp4, avi, png (a strip) or frames (a folder per video). Default: ${DEFAULT-VALUE}.")
+        String format;
+
+        @Option(names = "--sheet", description = "Also write DIR/sheet.png: one labelled row per video.")
+        boolean sheet;
+
+        private OutputFormat fmt;
+
+        /** Checks the format and the folder before any work. */
+        void check() {
+            fmt = namedFormat(format);
+            checkFolder(out);
+        }
+
+        /** Writes {@code videos} as {@code names}, and the sheet of {@code rows} when asked; returns the files. */
+        List<Path> write(List<String> names, List<Video> videos, List<Video> rows, List<String> labels) {
+            if (fmt == null) throw new IllegalStateException("check() first");
+            List<Path> written = writeAll(out, names, videos, fmt);
+            if (sheet) AnimateSupport.sheet(rows, labels, out.resolve("sheet.png"));
+            return written;
+        }
+    }
+
+    /** Numbered names {@code prefix-00, prefix-01, ...}, at least two digits. */
+    static List<String> numbered(String prefix, int n) {
+        int digits = Math.max(2, Integer.toString(n - 1).length());
+        List<String> names = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) names.add(String.format(Locale.ROOT, "%s-%0" + digits + "d", prefix, i));
+        return names;
     }
 
     /** The format an output file or folder names; a trailing separator means a folder of frames. */

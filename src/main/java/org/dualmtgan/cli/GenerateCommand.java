@@ -2,7 +2,6 @@ package org.dualmtgan.cli;
 
 import org.dualmtgan.InvalidInputException;
 import org.dualmtgan.animate.Animator;
-import org.dualmtgan.media.MediaWriter.OutputFormat;
 import org.dualmtgan.media.Video;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -20,7 +19,8 @@ import java.util.concurrent.Callable;
 @Command(name = "generate", mixinStandardHelpOptions = true,
         description = {"Motion generation: N videos of the image with sampled motions.",
                 "Stochastic, reproducible from --seed, any length. With --given-frames K, the",
-                "first K frames of a video condition the motion (content from the first)."},
+                "first K frames of a video condition the motion (content from the first).",
+                "Writes DIR/sample-00 .. sample-(N-1); --sheet adds the given frames' row."},
         footer = {"", "Examples:",
                 "  dualmtgan generate --model runs/bair-64 --image robot.png \\",
                 "      --samples 8 --seed 1 --out samples --sheet",
@@ -50,22 +50,13 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "K", defaultValue = "0", description = "Seed of the motion draws. Default: ${DEFAULT-VALUE}.")
     long seed;
 
-    @Option(names = "--out", paramLabel = "DIR", required = true,
-            description = "Output folder: sample-00.gif, sample-01.gif, ... (and sheet.png with --sheet).")
-    Path out;
-
-    @Option(names = "--format", paramLabel = "FMT", defaultValue = "gif",
-            description = "gif, mp4, avi, png (a strip) or frames (a folder per sample). Default: ${DEFAULT-VALUE}.")
-    String format;
-
-    @Option(names = "--sheet", description = "Also write DIR/sheet.png: the given frames, then the N samples, one row each.")
-    boolean sheet;
+    @Mixin
+    AnimateSupport.VideosOutput output;
 
     @Override
     public Integer call() {
         long t0 = System.nanoTime();
-        OutputFormat fmt = AnimateSupport.namedFormat(format);
-        AnimateSupport.checkFolder(out);
+        output.check();
         if (givenFrames < 1) throw new InvalidInputException("--given-frames must be >= 1, got " + givenFrames);
         if (samples < 1 || samples > Animator.MAX_COUNT) {
             throw new InvalidInputException("--samples must be between 1 and " + Animator.MAX_COUNT + ", got " + samples);
@@ -78,24 +69,18 @@ public final class GenerateCommand implements Callable<Integer> {
             if (length < givenFrames) throw new InvalidInputException("--frames (" + length + ") must be at least --given-frames (" + givenFrames + ")");
             Video given = AnimateSupport.readFirstFrames(image, givenFrames, animator.size());
             List<Video> videos = animator.generate(given, samples, seed, length);
-            List<String> names = new ArrayList<>();
-            int digits = Math.max(2, Integer.toString(samples - 1).length());
-            for (int i = 0; i < samples; i++) names.add(String.format(Locale.ROOT, "sample-%0" + digits + "d", i));
-            List<Path> written = AnimateSupport.writeAll(out, names, videos, fmt);
-            if (sheet) {
-                List<Video> rows = new ArrayList<>();
-                List<String> labels = new ArrayList<>();
-                rows.add(given);
-                labels.add(givenFrames == 1 ? "image" : "given");
-                for (int i = 0; i < samples; i++) {
-                    rows.add(videos.get(i));
-                    labels.add("seed " + seed + " #" + i);
-                }
-                AnimateSupport.sheet(rows, labels, out.resolve("sheet.png"));
+            List<Video> rows = new ArrayList<>();
+            List<String> labels = new ArrayList<>();
+            rows.add(given);
+            labels.add(givenFrames == 1 ? "image" : "given");
+            for (int i = 0; i < samples; i++) {
+                rows.add(videos.get(i));
+                labels.add("seed " + seed + " #" + i);
             }
-            spec.commandLine().getOut().printf(Locale.ROOT, "%s: %d samples of %s (%s .. %s), seed %d%s, %.2f s%n", out, samples,
+            List<Path> written = output.write(AnimateSupport.numbered("sample", samples), videos, rows, labels);
+            spec.commandLine().getOut().printf(Locale.ROOT, "%s: %d samples of %s (%s .. %s), seed %d%s, %.2f s%n", output.out, samples,
                     AnimateSupport.describe(videos.get(0)), written.get(0).getFileName(), written.get(written.size() - 1).getFileName(),
-                    seed, sheet ? ", sheet.png" : "", AnimateSupport.seconds(t0));
+                    seed, output.sheet ? ", sheet.png" : "", AnimateSupport.seconds(t0));
             spec.commandLine().getOut().flush();
         }
         return Main.EXIT_OK;

@@ -2,7 +2,6 @@ package org.dualmtgan.cli;
 
 import org.dualmtgan.InvalidInputException;
 import org.dualmtgan.animate.Animator;
-import org.dualmtgan.media.MediaWriter.OutputFormat;
 import org.dualmtgan.media.Video;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -21,7 +20,8 @@ import java.util.concurrent.Callable;
         description = {"Motion interpolation: the image moving with blends of two motions.",
                 "K videos whose motion code is z = a z_A + (1 - a) z_B, with a from 1 (motion A)",
                 "down to 0 (motion B).",
-                "Each motion video's first T frames (the model's clip length) are encoded."},
+                "Each motion video's first T frames (the model's clip length) are encoded.",
+                "Writes DIR/step-00 (motion A) .. step-(K-1) (motion B); sheet rows are labelled a."},
         footer = {"", "Example:",
                 "  dualmtgan interpolate --model runs/weizmann-64 --image person.png \\",
                 "      --motion-a wave.gif --motion-b walk.gif --steps 5 --out blend --sheet"})
@@ -45,21 +45,13 @@ public final class InterpolateCommand implements Callable<Integer> {
     @Option(names = "--steps", paramLabel = "K", defaultValue = "5", description = "Number of videos, at least 2. Default: ${DEFAULT-VALUE}.")
     int steps;
 
-    @Option(names = "--out", paramLabel = "DIR", required = true, description = "Output folder: step-00.gif (motion A) .. step-K-1 (motion B).")
-    Path out;
-
-    @Option(names = "--format", paramLabel = "FMT", defaultValue = "gif",
-            description = "gif, mp4, avi, png (a strip) or frames (a folder per step). Default: ${DEFAULT-VALUE}.")
-    String format;
-
-    @Option(names = "--sheet", description = "Also write DIR/sheet.png: one row per step, labelled with its blend weight a.")
-    boolean sheet;
+    @Mixin
+    AnimateSupport.VideosOutput output;
 
     @Override
     public Integer call() {
         long t0 = System.nanoTime();
-        OutputFormat fmt = AnimateSupport.namedFormat(format);
-        AnimateSupport.checkFolder(out);
+        output.check();
         if (steps < 2 || steps > Animator.MAX_COUNT) {
             throw new InvalidInputException("--steps must be between 2 and " + Animator.MAX_COUNT + ", got " + steps);
         }
@@ -69,17 +61,11 @@ public final class InterpolateCommand implements Callable<Integer> {
             Video a = AnimateSupport.readVideo(motionA, animator.size(), t);
             Video b = AnimateSupport.readVideo(motionB, animator.size(), t);
             List<Video> videos = animator.interpolate(y, a, b, steps);
-            List<String> names = new ArrayList<>();
             List<String> labels = new ArrayList<>();
-            int digits = Math.max(2, Integer.toString(steps - 1).length());
-            for (int j = 0; j < steps; j++) {
-                names.add(String.format(Locale.ROOT, "step-%0" + digits + "d", j));
-                labels.add(String.format(Locale.ROOT, "a=%.2f", 1.0 - (double) j / (steps - 1)));
-            }
-            AnimateSupport.writeAll(out, names, videos, fmt);
-            if (sheet) AnimateSupport.sheet(videos, labels, out.resolve("sheet.png"));
-            spec.commandLine().getOut().printf(Locale.ROOT, "%s: %d videos of %s, motion A -> B%s, %.2f s%n", out, steps,
-                    AnimateSupport.describe(videos.get(0)), sheet ? ", sheet.png" : "", AnimateSupport.seconds(t0));
+            for (int j = 0; j < steps; j++) labels.add(String.format(Locale.ROOT, "a=%.2f", 1.0 - (double) j / (steps - 1)));
+            output.write(AnimateSupport.numbered("step", steps), videos, videos, labels);
+            spec.commandLine().getOut().printf(Locale.ROOT, "%s: %d videos of %s, motion A -> B%s, %.2f s%n", output.out, steps,
+                    AnimateSupport.describe(videos.get(0)), output.sheet ? ", sheet.png" : "", AnimateSupport.seconds(t0));
             spec.commandLine().getOut().flush();
         }
         return Main.EXIT_OK;

@@ -35,33 +35,19 @@ public final class ReconstructCommand implements Callable<Integer> {
             description = "The video: MP4/MOV/AVI/WebM/MKV, animated GIF, folder of frames or strip PNG.")
     Path video;
 
-    @Option(names = "--out", paramLabel = "OUT", required = true,
-            description = "Result: .mp4, .gif, .avi, .png (a strip), or a folder name (PNG frames).")
-    String out;
-
-    @Option(names = "--sheet", paramLabel = "SHEET.png", description = "Also write a contact sheet: the video and its reconstruction.")
-    Path sheet;
-
-    @Option(names = "--max-frames", paramLabel = "N", defaultValue = "0",
-            description = "Use at most the first N frames (0: all). Default: ${DEFAULT-VALUE}.")
-    int maxFrames;
+    @Mixin
+    AnimateSupport.VideoOutput output;
 
     @Override
     public Integer call() {
         long t0 = System.nanoTime();
-        OutputFormat format = AnimateSupport.fileFormat(out);
-        AnimateSupport.checkSheet(sheet);
-        Path outPath = Path.of(out);
-        if (outPath.toAbsolutePath().normalize().equals(video.toAbsolutePath().normalize())) {
-            throw new InvalidInputException(outPath, "output is the input video; choose another name");
-        }
+        Path outPath = output.check(video, "input video");
         try (Animator animator = model.open()) {
-            Video v = AnimateSupport.readVideo(video, animator.size(), maxFrames);
+            Video v = AnimateSupport.readVideo(video, animator.size(), output.maxFrames);
             Video result = animator.reconstruct(v);
-            MediaWriter.write(result, outPath, format);
-            if (sheet != null) AnimateSupport.sheet(List.of(v, result), List.of("video", "reconstruction"), sheet);
-            spec.commandLine().getOut().printf(Locale.ROOT, "%s: %s, %s%s, %.2f s%n", outPath, AnimateSupport.describe(result),
-                    format.name().toLowerCase(Locale.ROOT), sheet != null ? ", sheet " + sheet : "", AnimateSupport.seconds(t0));
+            String written = output.write(result, List.of(v, result), List.of("video", "reconstruction"));
+            spec.commandLine().getOut().printf(Locale.ROOT, "%s: %s, %s, %.2f s%n", outPath, AnimateSupport.describe(result),
+                    written, AnimateSupport.seconds(t0));
             spec.commandLine().getOut().flush();
         }
         return Main.EXIT_OK;

@@ -40,38 +40,20 @@ public final class TransferCommand implements Callable<Integer> {
             description = "The driving video: MP4/MOV/AVI/WebM/MKV, animated GIF, folder of frames or strip PNG.")
     Path driving;
 
-    @Option(names = "--out", paramLabel = "OUT", required = true,
-            description = "Result: .mp4, .gif, .avi, .png (a strip), or a folder name (PNG frames).")
-    String out;
-
-    @Option(names = "--sheet", paramLabel = "SHEET.png",
-            description = "Also write a contact sheet: the image, the driving video and the result, one row each.")
-    Path sheet;
-
-    @Option(names = "--max-frames", paramLabel = "N", defaultValue = "0",
-            description = "Use at most the first N frames of the driving video (0: all). Default: ${DEFAULT-VALUE}.")
-    int maxFrames;
+    @Mixin
+    AnimateSupport.VideoOutput output;
 
     @Override
     public Integer call() {
         long t0 = System.nanoTime();
-        OutputFormat format = AnimateSupport.fileFormat(out);
-        AnimateSupport.checkSheet(sheet);
-        Path outPath = Path.of(out);
-        if (outPath.toAbsolutePath().normalize().equals(driving.toAbsolutePath().normalize())) {
-            throw new InvalidInputException(outPath, "output is the driving video; choose another name");
-        }
+        Path outPath = output.check(driving, "driving video");
         try (Animator animator = model.open()) {
             Video y = AnimateSupport.readFirstFrames(image, 1, animator.size());
-            Video v = AnimateSupport.readVideo(driving, animator.size(), maxFrames);
+            Video v = AnimateSupport.readVideo(driving, animator.size(), output.maxFrames);
             Video result = animator.transfer(y, v);
-            MediaWriter.write(result, outPath, format);
-            if (sheet != null) {
-                AnimateSupport.sheet(List.of(y, v, result), List.of("image", "driving", "result"), sheet);
-            }
-            spec.commandLine().getOut().printf(Locale.ROOT, "%s: %s at %.3g fps, %s%s, %.2f s%n", outPath,
-                    AnimateSupport.describe(result), result.fps(), format.name().toLowerCase(Locale.ROOT),
-                    sheet != null ? ", sheet " + sheet : "", AnimateSupport.seconds(t0));
+            String written = output.write(result, List.of(y, v, result), List.of("image", "driving", "result"));
+            spec.commandLine().getOut().printf(Locale.ROOT, "%s: %s at %.3g fps, %s, %.2f s%n", outPath,
+                    AnimateSupport.describe(result), result.fps(), written, AnimateSupport.seconds(t0));
             spec.commandLine().getOut().flush();
         }
         return Main.EXIT_OK;

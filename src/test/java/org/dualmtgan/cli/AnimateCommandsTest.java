@@ -204,6 +204,20 @@ class AnimateCommandsTest {
         r = run("transfer", "--model", model, "--image", in[0].toString());
         assertEquals(2, r.code(), "missing options are usage errors: " + r.text());
 
+        // The shared output options refuse before any work: the input as output, a sheet that is
+        // not a PNG, a file where a folder goes.
+        r = run("reconstruct", "--model", model, "--video", in[1].toString(), "--out", in[1].toString());
+        assertEquals(2, r.code(), r.text());
+        assertTrue(r.text().contains("output is the input video"), r.text());
+        r = run("transfer", "--model", model, "--image", in[0].toString(), "--driving", in[1].toString(), "--out", out.toString(),
+                "--sheet", tmp.resolve("s.jpg").toString());
+        assertEquals(2, r.code(), r.text());
+        assertTrue(r.text().contains("s.jpg") && r.text().contains("PNG"), r.text());
+        r = run("interpolate", "--model", model, "--image", in[0].toString(), "--motion-a", in[1].toString(),
+                "--motion-b", in[1].toString(), "--out", bad.toString());
+        assertEquals(2, r.code(), r.text());
+        assertTrue(r.text().contains("not a folder"), r.text());
+
         assertEquals(before, tree(tmp), "nothing was written");
     }
 
