@@ -24,7 +24,8 @@ import java.util.concurrent.Callable;
 @Command(name = "ablate", mixinStandardHelpOptions = true,
         description = {"Train the full model and each ablation variant (no-L_C, no-L_M, no-D_I, no-D_V, no-KL)",
                 "for the same number of steps, evaluate each with the same protocol, and write one table:",
-                "OUT/ablation.md, .csv, .json and -ssim-per-frame.png; runs in OUT/VARIANT (resumed if present)."},
+                "OUT/ablation-PROTOCOL.md, .csv, .json and -ssim-per-frame.png; runs in OUT/VARIANT (resumed",
+                "if present; a trained variant is only evaluated, so other protocols cost no training)."},
         footer = {"", "Example:",
                 "  dualmtgan ablate --config configs/weizmann-64.json --budget 300 --protocol reconstruction"})
 public final class AblateCommand implements Callable<Integer> {
@@ -86,7 +87,7 @@ public final class AblateCommand implements Callable<Integer> {
             stderr.flush();
         };
         EvalResult table = Ablation.run(cfg, o);
-        List<Path> files = EvalReport.write(table, o.out.resolve("ablation"));
+        List<Path> files = EvalReport.write(table, o.out.resolve("ablation-" + o.protocol));
         stdout.print(EvalReport.markdown(table));
         stdout.printf(Locale.ROOT, "wrote %s (%.1f s)%n", String.join(", ", files.stream().map(Path::toString).toList()),
                 AnimateSupport.seconds(t0));

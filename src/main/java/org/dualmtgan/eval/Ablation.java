@@ -69,7 +69,7 @@ public final class Ablation {
 
     /**
      * Trains and evaluates every variant; returns the table (rows: variants, then the
-     * protocol's baselines) and writes each variant's own report to {@code OUT/VARIANT/eval}.
+     * protocol's baselines) and writes each variant's own report to {@code OUT/VARIANT/eval-PROTOCOL}.
      */
     public static EvalResult run(TrainConfig base, Options o) throws IOException {
         if (o.budget < 1) throw new InvalidInputException("--budget must be >= 1 step, got " + o.budget);
@@ -115,7 +115,7 @@ public final class Ablation {
             try (Animator model = Animator.load(tr.lastCheckpoint())) {
                 r = Evaluation.run(o.protocol, model, o.selection, o.eval);
             }
-            EvalReport.write(r, run.resolve("eval"));
+            EvalReport.write(r, run.resolve("eval-" + o.protocol));
             if (table == null) {
                 table = new EvalResult(r.protocol, r.metrics);
                 table.firstScoredFrame = r.firstScoredFrame;
@@ -139,7 +139,7 @@ public final class Ablation {
         }
         table.meta.put("training seconds", trainSeconds);
         table.notes.add("Each variant is trained from the same config, seed and data order for the same number of steps;"
-                + " a switched-off term has weight 0. Each variant's own report is OUT/VARIANT/eval.md.");
+                + " a switched-off term has weight 0. Each variant's own report is OUT/VARIANT/eval-" + o.protocol + ".md.");
         if (o.protocol.equals(Evaluation.STOCHASTIC)) table.notes.add(Evaluation.NOT_LPIPS);
         return table;
     }

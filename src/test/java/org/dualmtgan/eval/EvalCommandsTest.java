@@ -118,17 +118,17 @@ class EvalCommandsTest {
         Result r = run("ablate", "--config", "configs/tiny.json", "--data", data("bair").toString(), "--budget", "1",
                 "--clips", "1", "--out", out.toString());
         assertEquals(0, r.code(), r.text());
-        String md = Files.readString(out.resolve("ablation.md"));
+        String md = Files.readString(out.resolve("ablation-reconstruction.md"));
         for (String v : Ablation.VARIANTS) {
             assertTrue(md.contains("| " + v + " | 1 |"), v + " row in\n" + md);
             Path ckpt = Trainer.latestCheckpoint(out.resolve(v));
             assertEquals(1, Checkpoint.readInfo(ckpt).step, v + " trained for the budget");
-            assertTrue(Files.isRegularFile(out.resolve(v).resolve("eval.md")));
+            assertTrue(Files.isRegularFile(out.resolve(v).resolve("eval-reconstruction.md")));
         }
         assertTrue(md.contains("| static | 1 |"), md);
         assertEquals(0.0, TrainConfig.read(out.resolve("no-L_M/config.json")).model.lambdaM);
         assertEquals(1.0, TrainConfig.read(out.resolve("full/config.json")).model.lambdaM);
-        assertEquals(1 + 7, Files.readAllLines(out.resolve("ablation.csv")).size(), "six variants and the baseline, one clip");
+        assertEquals(1 + 7, Files.readAllLines(out.resolve("ablation-reconstruction.csv")).size(), "six variants and the baseline, one clip");
     }
 
     @Test
