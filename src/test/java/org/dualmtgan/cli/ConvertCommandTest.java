@@ -1,13 +1,11 @@
 package org.dualmtgan.cli;
 
+import org.dualmtgan.cli.CliRun.Result;
 import org.dualmtgan.media.MediaReader;
 import org.dualmtgan.media.Video;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -15,31 +13,12 @@ import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.dualmtgan.cli.CliRun.run;
 
 class ConvertCommandTest {
     private static Path data(String relative) {
         return Path.of(System.getProperty("dualmtgan.data", "../shared/data")).resolve(relative);
     }
-
-    /** Runs the command line, returning exit code and what it printed (stdout + stderr). */
-    private static Result run(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        PrintStream capture = new PrintStream(buf, true, StandardCharsets.UTF_8);
-        System.setOut(capture);
-        System.setErr(capture);
-        try {
-            int code = Main.run(args);
-            capture.flush();
-            return new Result(code, buf.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
-    }
-
-    private record Result(int code, String text) {}
 
     private static List<Path> list(Path dir) throws Exception {
         try (Stream<Path> s = Files.list(dir)) {

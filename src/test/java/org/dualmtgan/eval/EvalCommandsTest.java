@@ -2,7 +2,7 @@ package org.dualmtgan.eval;
 
 import org.dualmtgan.InvalidInputException;
 import org.dualmtgan.animate.TinyModel;
-import org.dualmtgan.cli.Main;
+import org.dualmtgan.cli.CliRun.Result;
 import org.dualmtgan.model.ModelConfig;
 import org.dualmtgan.train.Checkpoint;
 import org.dualmtgan.train.TrainConfig;
@@ -11,15 +11,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.*;
+import static org.dualmtgan.cli.CliRun.run;
 
 /** The {@code eval} and {@code ablate} commands end to end. */
 class EvalCommandsTest {
@@ -32,25 +30,6 @@ class EvalCommandsTest {
 
     static Path data(String relative) {
         return Path.of(System.getProperty("dualmtgan.data", "../shared/data")).resolve(relative);
-    }
-
-    private record Result(int code, String text) {}
-
-    private static Result run(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        PrintStream capture = new PrintStream(buf, true, StandardCharsets.UTF_8);
-        System.setOut(capture);
-        System.setErr(capture);
-        try {
-            int code = Main.run(args);
-            capture.flush();
-            return new Result(code, buf.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
     }
 
     @Test

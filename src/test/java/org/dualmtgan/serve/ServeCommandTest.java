@@ -1,37 +1,17 @@
 package org.dualmtgan.serve;
 
-import org.dualmtgan.cli.Main;
+import org.dualmtgan.cli.CliRun.Result;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.dualmtgan.cli.CliRun.run;
 
 /** The serve command's refusals (the server itself is tested through ApiServer). */
 class ServeCommandTest {
-    private record Result(int code, String text) {}
-
-    private static Result run(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        PrintStream capture = new PrintStream(buf, true, StandardCharsets.UTF_8);
-        System.setOut(capture);
-        System.setErr(capture);
-        try {
-            int code = Main.run(args);
-            return new Result(code, buf.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
-    }
-
     @Test
     void withoutModelsItSaysSoAndExits2(@TempDir Path empty) {
         String before = System.getProperty("dualmtgan.models");
