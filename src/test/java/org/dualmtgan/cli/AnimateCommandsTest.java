@@ -1,7 +1,7 @@
 package org.dualmtgan.cli;
 
-import org.dualmtgan.cli.CliRun.Result;
 import org.dualmtgan.animate.TinyModel;
+import org.dualmtgan.cli.CliRun.Result;
 import org.dualmtgan.media.MediaReader;
 import org.dualmtgan.media.MediaWriter;
 import org.dualmtgan.media.Video;
