@@ -56,6 +56,11 @@ public final class AblateCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Output folder (default: runs/ablation-NAME).")
     Path out;
 
+    @Option(names = "--train-seed", paramLabel = "K",
+            description = "Training seed of every variant (default: the config's train.seed); run the ablation again"
+                    + " with other seeds into other --out folders to see which differences hold.")
+    Long trainSeed;
+
     @Mixin
     EvalCommand.EvalOptions options;
 
@@ -69,6 +74,7 @@ public final class AblateCommand implements Callable<Integer> {
         }
         TrainConfig cfg = TrainConfig.read(config);
         if (trainData != null) cfg.data.path = trainData.toString();
+        if (trainSeed != null) cfg.train.seed = trainSeed;
         if (cfg.data.path == null || cfg.data.path.isBlank()) throw new InvalidInputException(config, "data.path is not set: give --data DIR");
         long t0 = System.nanoTime();
         Ablation.Options o = new Ablation.Options();

@@ -122,6 +122,7 @@ public final class Ablation {
                 table.title = "Ablation: " + base.name + ", " + o.budget + " steps per variant, " + r.protocol + " protocol";
                 table.meta.put("config", base.name);
                 table.meta.put("budget (steps per variant)", o.budget);
+                table.meta.put("training seed", base.train.seed);
                 for (Map.Entry<String, Object> e : r.meta.entrySet()) {
                     if (!e.getKey().startsWith("model")) table.meta.put(e.getKey(), e.getValue());
                 }

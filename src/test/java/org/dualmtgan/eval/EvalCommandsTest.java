@@ -120,14 +120,16 @@ class EvalCommandsTest {
         Files.writeString(cfg, json);
         Path out = tmp.resolve("abl");
         Result r = run("ablate", "--config", cfg.toString(), "--data", data("bair").toString(), "--budget", "3",
-                "--variants", "full", "--clips", "1", "--out", out.toString());
+                "--variants", "full", "--clips", "1", "--train-seed", "7", "--out", out.toString());
         assertEquals(0, r.code(), r.text());
+        assertEquals(7, TrainConfig.read(out.resolve("full/config.json")).train.seed, "--train-seed reaches the variant's run");
+        assertTrue(Files.readString(out.resolve("ablation-reconstruction.md")).contains("- training seed: 7"));
         List<Path> ckpts = Trainer.listCheckpoints(out.resolve("full/checkpoints"));
         assertEquals(List.of("step-00000002.ckpt", "step-00000003.ckpt"),
                 ckpts.stream().map(p -> p.getFileName().toString()).toList());
         // A larger budget continues the same run from step 3.
         r = run("ablate", "--config", cfg.toString(), "--data", data("bair").toString(), "--budget", "4",
-                "--variants", "full", "--clips", "1", "--out", out.toString());
+                "--variants", "full", "--clips", "1", "--train-seed", "7", "--out", out.toString());
         assertEquals(0, r.code(), r.text());
         assertEquals(4, Checkpoint.readInfo(Trainer.latestCheckpoint(out.resolve("full"))).step);
         assertTrue(r.text().contains("resuming full from step 3 of 4"), r.text());
