@@ -156,10 +156,11 @@ public final class EvalReport {
 
     /** Mean SSIM per scored frame, one line per curve, x = frame index within the clip. */
     public static void plot(EvalResult r, Path png) throws IOException {
-        XYChart chart = new XYChartBuilder().width(800).height(500)
+        XYChart chart = new XYChartBuilder().width(960).height(500)
                 .title("SSIM per scored frame (" + r.protocol + ", mean over " + r.clips().size() + " clips)")
                 .xAxisTitle("frame").yAxisTitle("SSIM").build();
-        chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideSW);
+        // Outside the plot: with many curves (an ablation) a legend inside hides the low ones.
+        chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideE);
         for (String label : r.ssimCurves.keySet()) {
             double[] y = r.meanCurve(label);
             if (y.length == 0) continue;
