@@ -194,6 +194,6 @@ class EvaluationTest {
         assertEquals(r.summary(Evaluation.MODEL, EvalResult.SSIM_BEST).mean(),
                 json.get("summary").get("model").get("ssim-best").get("mean").asDouble(), 1e-12);
         BufferedImage png = ImageIO.read(files.get(3).toFile());
-        assertEquals(800, png.getWidth());
+        assertEquals(960, png.getWidth(), "the plot at its stated size");
     }
 }
