@@ -156,21 +156,6 @@ final class AnimateSupport {
         if (Files.exists(dir) && !Files.isDirectory(dir)) throw new InvalidInputException(dir, "exists and is not a folder");
     }
 
-    /**
-     * The first {@code k} frames of {@code path} at model size: a still image (PNG, JPEG, BMP,
-     * GIF's first frame) when {@code k = 1} and the file is one, else frames of a video, GIF,
-     * strip or frame folder.
-     */
-    static Video readFirstFrames(Path path, int k, int size) {
-        Preprocess pre = Preprocess.builder().size(size).frames(k).build();
-        if (k == 1 && !Files.isDirectory(path) && MediaReader.isImageFile(path)) {
-            return pre.apply(MediaReader.readImageAsVideo(path));
-        }
-        Video v = MediaReader.readVideo(path, MediaReader.Layout.AUTO, pre);
-        if (v.frames() < k) throw new InvalidInputException(path, "has " + v.frames() + " frames, " + k + " are needed");
-        return v;
-    }
-
     /** A whole video at model size; {@code maxFrames > 0} keeps at most that many from the start. */
     static Video readVideo(Path path, int size, int maxFrames) {
         if (maxFrames < 0) throw new InvalidInputException("--max-frames must be >= 0, got " + maxFrames);

@@ -2,6 +2,7 @@ package org.dualmtgan.cli;
 
 import org.dualmtgan.InvalidInputException;
 import org.dualmtgan.animate.Animator;
+import org.dualmtgan.media.MediaReader;
 import org.dualmtgan.media.Video;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -67,7 +68,7 @@ public final class GenerateCommand implements Callable<Integer> {
         try (Animator animator = model.open()) {
             int length = frames != null ? frames : Math.max(animator.clipLength(), givenFrames);
             if (length < givenFrames) throw new InvalidInputException("--frames (" + length + ") must be at least --given-frames (" + givenFrames + ")");
-            Video given = AnimateSupport.readFirstFrames(image, givenFrames, animator.size());
+            Video given = MediaReader.readFirstFrames(image, givenFrames, animator.size());
             List<Video> videos = animator.generate(given, samples, seed, length);
             List<Video> rows = new ArrayList<>();
             List<String> labels = new ArrayList<>();

@@ -2,6 +2,7 @@ package org.dualmtgan.cli;
 
 import org.dualmtgan.InvalidInputException;
 import org.dualmtgan.animate.Animator;
+import org.dualmtgan.media.MediaReader;
 import org.dualmtgan.media.Video;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -57,7 +58,7 @@ public final class InterpolateCommand implements Callable<Integer> {
         }
         try (Animator animator = model.open()) {
             int t = animator.clipLength();
-            Video y = AnimateSupport.readFirstFrames(image, 1, animator.size());
+            Video y = MediaReader.readFirstFrames(image, 1, animator.size());
             Video a = AnimateSupport.readVideo(motionA, animator.size(), t);
             Video b = AnimateSupport.readVideo(motionB, animator.size(), t);
             List<Video> videos = animator.interpolate(y, a, b, steps);

@@ -1,9 +1,6 @@
 package org.dualmtgan.cli;
 
-import org.dualmtgan.InvalidInputException;
 import org.dualmtgan.animate.Animator;
-import org.dualmtgan.media.MediaWriter;
-import org.dualmtgan.media.MediaWriter.OutputFormat;
 import org.dualmtgan.media.Video;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

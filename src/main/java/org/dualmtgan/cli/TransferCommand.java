@@ -1,9 +1,7 @@
 package org.dualmtgan.cli;
 
-import org.dualmtgan.InvalidInputException;
 import org.dualmtgan.animate.Animator;
-import org.dualmtgan.media.MediaWriter;
-import org.dualmtgan.media.MediaWriter.OutputFormat;
+import org.dualmtgan.media.MediaReader;
 import org.dualmtgan.media.Video;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -48,7 +46,7 @@ public final class TransferCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         Path outPath = output.check(driving, "driving video");
         try (Animator animator = model.open()) {
-            Video y = AnimateSupport.readFirstFrames(image, 1, animator.size());
+            Video y = MediaReader.readFirstFrames(image, 1, animator.size());
             Video v = AnimateSupport.readVideo(driving, animator.size(), output.maxFrames);
             Video result = animator.transfer(y, v);
             String written = output.write(result, List.of(y, v, result), List.of("image", "driving", "result"));

@@ -116,6 +116,22 @@ public final class MediaReader {
         return ImageDecoding.rgbImage(d.rgb(), d.width(), d.height());
     }
 
+    /**
+     * The first {@code k} frames of {@code path}, preprocessed to {@code size} x {@code size}: a still
+     * image when {@code k = 1} and the file is one, otherwise the frames of a video, animated GIF,
+     * frame folder or strip. A strip PNG is frames side by side, so it gives its first frame, not a
+     * crop of the whole strip. Fewer than {@code k} frames is an error naming the file.
+     */
+    public static Video readFirstFrames(Path path, int k, int size) {
+        Preprocess pre = Preprocess.builder().size(size).frames(k).build();
+        if (k == 1 && !Files.isDirectory(path) && isImageFile(path) && !looksLikeStrip(path)) {
+            return pre.apply(readImageAsVideo(path));
+        }
+        Video v = readVideo(path, Layout.AUTO, pre);
+        if (v.frames() < k) throw new InvalidInputException(path, "has " + v.frames() + " frames, " + k + " are needed");
+        return v;
+    }
+
     /** One image as a one-frame video. */
     public static Video readImageAsVideo(Path path) {
         return readVideo(path, Layout.IMAGE);

@@ -179,24 +179,10 @@ final class Operations {
         throw HttpError.badRequest(field, "no " + field + " given: upload a file in field '" + field + "'");
     }
 
-    /**
-     * The first {@code k} frames at model size: a still image when k = 1 and the file is one, else
-     * a video's (or a strip's) frames.
-     */
+    /** The first {@code k} frames at model size ({@link MediaReader#readFirstFrames}). */
     private Video readImage(Form f, String field, int k, int size, Path dir) {
         Input in = input(f, field, dir);
-        return decode(in, () -> {
-            Preprocess pre = Preprocess.builder().size(size).frames(k).build();
-            Video v;
-            // A strip PNG is frames side by side: its first frame, not a crop of the whole strip.
-            if (k == 1 && MediaReader.isImageFile(in.path()) && !MediaReader.looksLikeStrip(in.path())) {
-                v = pre.apply(MediaReader.readImageAsVideo(in.path()));
-            } else {
-                v = MediaReader.readVideo(in.path(), MediaReader.Layout.AUTO, pre);
-            }
-            if (v.frames() < k) throw new InvalidInputException(in.path(), "has " + v.frames() + " frames, " + k + " are needed (given)");
-            return v;
-        });
+        return decode(in, () -> MediaReader.readFirstFrames(in.path(), k, size));
     }
 
     /**

@@ -56,6 +56,24 @@ class MediaReaderTest {
     }
 
     @Test
+    void firstFramesOfAStripAreItsFramesNotTheWholeStrip(@TempDir Path tmp) throws Exception {
+        Path strip = TestMedia.data("weizmann").resolve("class0_00000050.png");
+        Video all = MediaReader.readVideo(strip, MediaReader.Layout.STRIP);
+        Video first = MediaReader.readFirstFrames(strip, 1, 64);
+        assertEquals(1, first.frames());
+        assertEquals(64, first.width());
+        assertEquals(at(all, 0, 1, 40, 30), at(first, 0, 1, 40, 30), EPS);
+        assertEquals(3, MediaReader.readFirstFrames(strip, 3, 32).frames());
+        // A still image is one frame; asking it for more frames names the file.
+        Path still = tmp.resolve("still.png");
+        ImageIO.write(new BufferedImage(48, 40, BufferedImage.TYPE_INT_RGB), "png", still.toFile());
+        assertEquals(1, MediaReader.readFirstFrames(still, 1, 32).frames());
+        var e = org.junit.jupiter.api.Assertions.assertThrows(org.dualmtgan.InvalidInputException.class,
+                () -> MediaReader.readFirstFrames(still, 2, 32));
+        assertTrue(e.getMessage().contains("still.png") && e.getMessage().contains("2 are needed"), e.getMessage());
+    }
+
+    @Test
     void bairAndKthFrameFolders() {
         for (String name : List.of("bair/bair_00026", "bair/bair_00108")) {
             Video v = MediaReader.readVideo(TestMedia.data(name));
