@@ -5,6 +5,7 @@ import org.dualmtgan.media.Video;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.ToDoubleBiFunction;
 
 /**
  * Diversity among the samples of one input: the mean over pairs of samples of a distance between
@@ -34,16 +35,18 @@ public final class Diversity {
     }
 
     public static double oneMinusSsim(List<Video> samples, List<int[]> pairs) {
-        if (pairs.isEmpty()) return 0;
-        double s = 0;
-        for (int[] p : pairs) s += 1 - Metrics.ssim(samples.get(p[0]), samples.get(p[1]));
-        return s / pairs.size();
+        return mean(samples, pairs, (a, b) -> 1 - Metrics.ssim(a, b));
     }
 
     public static double l1(List<Video> samples, List<int[]> pairs) {
+        return mean(samples, pairs, Metrics::l1);
+    }
+
+    /** Mean of {@code distance} over {@code pairs} of samples (0 without pairs). */
+    public static double mean(List<Video> samples, List<int[]> pairs, ToDoubleBiFunction<Video, Video> distance) {
         if (pairs.isEmpty()) return 0;
         double s = 0;
-        for (int[] p : pairs) s += Metrics.l1(samples.get(p[0]), samples.get(p[1]));
+        for (int[] p : pairs) s += distance.applyAsDouble(samples.get(p[0]), samples.get(p[1]));
         return s / pairs.size();
     }
 

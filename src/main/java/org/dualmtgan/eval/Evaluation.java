@@ -179,11 +179,7 @@ public final class Evaluation {
             m.put(EvalResult.PSNR_BEST, bestPsnr);
             m.put(Diversity.DIV_1_SSIM, Diversity.oneMinusSsim(predicted, pairs));
             m.put(Diversity.DIV_L1, Diversity.l1(predicted, pairs));
-            if (o.lpips != null) {
-                double d = 0;
-                for (int[] p : pairs) d += o.lpips.distance(predicted.get(p[0]), predicted.get(p[1]));
-                m.put(DIV_LPIPS, pairs.isEmpty() ? 0 : d / pairs.size());
-            }
+            if (o.lpips != null) m.put(DIV_LPIPS, Diversity.mean(predicted, pairs, o.lpips::distance));
             r.add(c.id(), MODEL, m);
             r.curve(MODEL + " best-of-" + o.samples, bestCurve);
             r.curve(MODEL + " mean-of-" + o.samples, meanCurve);

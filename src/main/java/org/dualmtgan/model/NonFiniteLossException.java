@@ -7,11 +7,27 @@ package org.dualmtgan.model;
 public class NonFiniteLossException extends RuntimeException {
     private final String lossName;
     private final long step;
+    private final boolean gradient;
 
     public NonFiniteLossException(String lossName, long step) {
+        this(lossName, step, false);
+    }
+
+    private NonFiniteLossException(String lossName, long step, boolean gradient) {
         super("loss " + lossName + " is not finite at step " + step);
         this.lossName = lossName;
         this.step = step;
+        this.gradient = gradient;
+    }
+
+    /** Every loss was finite but the gradient of {@code parameter} is not. */
+    public static NonFiniteLossException ofGradient(String parameter, long step) {
+        return new NonFiniteLossException("gradient of " + parameter, step, true);
+    }
+
+    /** Whether the losses were finite and only a gradient was not (the case a retry can mend). */
+    public boolean isGradient() {
+        return gradient;
     }
 
     public String lossName() {

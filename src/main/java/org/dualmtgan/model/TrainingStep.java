@@ -112,7 +112,7 @@ public final class TrainingStep {
             NDArray g = Adam.gradientOrNull(e.getValue());
             if (g != null && !Float.isFinite(g.abs().sum().getFloat())) {
                 zeroGradients(params);
-                throw new NonFiniteLossException("gradient of " + e.getKey(), step);
+                throw NonFiniteLossException.ofGradient(e.getKey(), step);
             }
         }
     }

@@ -266,7 +266,7 @@ public final class Trainer {
                             if (poison != null && poison.test(index)) source = source.mul(Float.NaN);
                             LongPredicate glitch = gradientGlitchAt;
                             if (glitch != null && glitch.test(index) && attempt == 1) {
-                                throw new NonFiniteLossException("gradient of (simulated)", index);
+                                throw NonFiniteLossException.ofGradient("(simulated)", index);
                             }
                             losses = trainingStep.step(source, targetClip, index);
                         } catch (NonFiniteLossException e) {
@@ -274,7 +274,7 @@ public final class Trainer {
                             // CPU convolutions (docs/training.md). Nothing was updated and the step is a pure
                             // function of (parameters, seed, step), so it is recomputed; a diverged model
                             // (non-finite loss) or a repeated failure stops the run.
-                            if (e.lossName().startsWith("gradient of ") && attempt < GRADIENT_ATTEMPTS) {
+                            if (e.isGradient() && attempt < GRADIENT_ATTEMPTS) {
                                 retriedSteps++;
                                 progress.message("warning: " + e.getMessage() + "; recomputing the step (attempt "
                                         + (attempt + 1) + " of " + GRADIENT_ATTEMPTS + ")");
