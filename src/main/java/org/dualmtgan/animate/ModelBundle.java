@@ -1,5 +1,9 @@
 package org.dualmtgan.animate;
 
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import org.dualmtgan.InvalidInputException;
 import org.dualmtgan.media.Video;
 import org.dualmtgan.train.Checkpoint;
@@ -14,6 +18,7 @@ import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -87,15 +92,15 @@ public final class ModelBundle {
      * restarts its moments on resume. Keeps the shipped file at a third of a full checkpoint.
      */
     static void writeResume(Path checkpoint, Path resume) throws IOException {
-        try (ai.djl.ndarray.NDManager manager = ai.djl.ndarray.NDManager.newBaseManager(ai.djl.Device.cpu());
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu());
              Checkpoint ckpt = Checkpoint.load(checkpoint, manager)) {
             CheckpointInfo info = ckpt.info();
-            info.optimizerSteps = new java.util.LinkedHashMap<>();
-            Map<String, Map<String, ai.djl.ndarray.NDArray>> sections = new java.util.LinkedHashMap<>();
+            info.optimizerSteps = new LinkedHashMap<>();
+            Map<String, Map<String, NDArray>> sections = new LinkedHashMap<>();
             sections.put(Checkpoint.PARAMETERS, ckpt.parameters());
-            sections.put(Checkpoint.GENERATOR_OPTIMIZER, new java.util.LinkedHashMap<>());
-            sections.put(Checkpoint.DISCRIMINATOR_OPTIMIZER, new java.util.LinkedHashMap<>());
-            Checkpoint.save(resume, info, sections, ai.djl.ndarray.types.DataType.FLOAT32);
+            sections.put(Checkpoint.GENERATOR_OPTIMIZER, new LinkedHashMap<>());
+            sections.put(Checkpoint.DISCRIMINATOR_OPTIMIZER, new LinkedHashMap<>());
+            Checkpoint.save(resume, info, sections, DataType.FLOAT32);
         }
     }
 
