@@ -179,7 +179,7 @@ public final class Evaluation {
             m.put(EvalResult.PSNR_BEST, bestPsnr);
             m.put(Diversity.DIV_1_SSIM, Diversity.oneMinusSsim(predicted, pairs));
             m.put(Diversity.DIV_L1, Diversity.l1(predicted, pairs));
-            if (o.lpips != null) m.put(DIV_LPIPS, Diversity.mean(predicted, pairs, o.lpips::distance));
+            if (o.lpips != null) m.put(DIV_LPIPS, o.lpips.meanPairwise(predicted, pairs));
             r.add(c.id(), MODEL, m);
             r.curve(MODEL + " best-of-" + o.samples, bestCurve);
             r.curve(MODEL + " mean-of-" + o.samples, meanCurve);

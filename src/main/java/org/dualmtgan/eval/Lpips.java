@@ -18,7 +18,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Enumeration;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.regex.Matcher;
@@ -113,18 +115,50 @@ public final class Lpips implements AutoCloseable {
 
     /** LPIPS between two videos of one shape, mean over frames (lower: more alike; 0 for identical). */
     public double distance(Video a, Video b) {
+        requireSameShape(a, b);
+        try (NDManager scope = manager.newSubManager()) {
+            return distance(features(scope, a), features(scope, b), a.frames());
+        }
+    }
+
+    /**
+     * Mean LPIPS over {@code pairs} of {@code samples} (0 without pairs), the same as averaging
+     * {@link #distance} over the pairs, but with each sample's features computed once rather than
+     * once per pair it is in.
+     */
+    public double meanPairwise(List<Video> samples, List<int[]> pairs) {
+        if (pairs.isEmpty()) return 0;
+        try (NDManager scope = manager.newSubManager()) {
+            Map<Integer, NDArray[]> features = new HashMap<>();
+            double sum = 0;
+            for (int[] p : pairs) {
+                Video a = samples.get(p[0]);
+                Video b = samples.get(p[1]);
+                requireSameShape(a, b);
+                NDArray[] fa = features.computeIfAbsent(p[0], i -> features(scope, a));
+                NDArray[] fb = features.computeIfAbsent(p[1], i -> features(scope, b));
+                sum += distance(fa, fb, a.frames());
+            }
+            return sum / pairs.size();
+        }
+    }
+
+    private static void requireSameShape(Video a, Video b) {
         if (a.frames() != b.frames() || a.height() != b.height() || a.width() != b.width()) {
             throw new IllegalArgumentException("videos differ in shape: " + a + " vs " + b);
         }
-        try (NDManager scope = manager.newSubManager()) {
-            NDArray[] fa = features(scope, a);
-            NDArray[] fb = features(scope, b);
-            // Per frame: sum over layers of the spatial mean of the head-weighted squared differences.
-            NDArray total = scope.zeros(new Shape(a.frames()));
+    }
+
+    /** Per frame: sum over layers of the spatial mean of the head-weighted squared differences; mean over frames. */
+    private double distance(NDArray[] fa, NDArray[] fb, int frames) {
+        // The pair's intermediates live in their own scope: the features stay, the differences go.
+        try (NDManager tmp = fa[0].getManager().newSubManager()) {
+            NDArray total = tmp.zeros(new Shape(frames));
             for (int i = 0; i < 5; i++) {
-                NDArray d = fa[i].sub(fb[i]).square();
-                NDArray weighted = d.mul(heads[i]).sum(new int[] {1});           // (N, H, W)
-                total = total.add(weighted.reshape(a.frames(), -1).mean(new int[] {1}));
+                NDArray diff = fa[i].sub(fb[i]);
+                diff.attach(tmp); // results of ops on diff are then in tmp too
+                NDArray weighted = diff.square().mul(heads[i]).sum(new int[] {1}); // (N, H, W)
+                total = total.add(weighted.reshape(frames, -1).mean(new int[] {1}));
             }
             return total.mean().getFloat();
         }

@@ -12,6 +12,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
@@ -38,6 +39,20 @@ class LpipsTest {
             assertEquals(ab, l.distance(b, a), 1e-6);
             // A small change is closer than noise.
             assertTrue(ab < l.distance(a, noise(1, 2)), "a distorted pattern is nearer than noise");
+        }
+    }
+
+    @Test
+    void meanPairwiseIsTheMeanOfThePairsDistances() {
+        try (Lpips l = Lpips.random(3)) {
+            List<Video> samples = List.of(MetricsTest.pattern(2, 64, 64, false), MetricsTest.pattern(2, 64, 64, true),
+                    noise(1, 2), noise(2, 2));
+            List<int[]> pairs = List.of(new int[] {0, 1}, new int[] {0, 2}, new int[] {1, 3}, new int[] {2, 3});
+            double expected = 0;
+            for (int[] p : pairs) expected += l.distance(samples.get(p[0]), samples.get(p[1]));
+            expected /= pairs.size();
+            assertEquals(expected, l.meanPairwise(samples, pairs), 1e-6);
+            assertEquals(0, l.meanPairwise(samples, List.of()));
         }
     }
 
