@@ -1,9 +1,11 @@
 package org.dualmtgan.serve;
 
 import org.dualmtgan.animate.Animator;
+import org.dualmtgan.animate.ModelBundle;
 import org.dualmtgan.model.ModelConfig;
 import org.dualmtgan.train.CheckpointInfo;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -124,9 +126,9 @@ public final class ModelRegistry implements AutoCloseable {
         }
         // A bundled model's MODEL_CARD.md (training, data, evaluation), as Markdown.
         try {
-            String text = org.dualmtgan.animate.ModelBundle.cardText(name);
+            String text = ModelBundle.cardText(name);
             if (text != null) m.put("modelCard", text);
-        } catch (java.io.IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             // The card is documentation: a model without a readable one still serves.
         }
         return m;
