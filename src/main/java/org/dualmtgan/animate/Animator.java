@@ -81,9 +81,16 @@ public final class Animator implements AutoCloseable {
     private final Path source;
     private final Preprocess preprocess;
     private final ReentrantLock lock = new ReentrantLock();
+    /** Whether {@link #close} frees the model (false for a {@link #view}). */
+    private final boolean owner;
     private boolean closed;
 
     private Animator(NDManager manager, DualMtgan model, CheckpointInfo info, Path source) {
+        this(manager, model, info, source, true);
+    }
+
+    private Animator(NDManager manager, DualMtgan model, CheckpointInfo info, Path source, boolean owner) {
+        this.owner = owner;
         this.manager = manager;
         this.model = model;
         this.cfg = model.config();
@@ -174,6 +181,15 @@ public final class Animator implements AutoCloseable {
             manager.close();
             throw e;
         }
+    }
+
+    /**
+     * An Animator over a model someone else owns, such as the one a training run is updating (the
+     * held-out evaluation during training): its calls see the parameters as they are at the time,
+     * and {@link #close} leaves the model open. {@code info} may be null.
+     */
+    public static Animator view(DualMtgan model, CheckpointInfo info) {
+        return new Animator(model.manager(), model, info, null, false);
     }
 
     /** Names of the bundled models ({@code models/NAME/model.ckpt} in the working tree or the jar), sorted. */
@@ -401,6 +417,7 @@ public final class Animator implements AutoCloseable {
         try {
             if (closed) return;
             closed = true;
+            if (!owner) return;
             model.close();
             manager.close();
         } finally {

@@ -50,6 +50,37 @@ public final class ModelBundle {
      */
     public static Result bundle(Path checkpoint, String name, Path modelsDir, List<Path> evalTables, boolean keepResume,
             String notes) throws IOException {
+        return bundle(checkpoint, checkpoint, null, name, modelsDir, evalTables, keepResume, notes);
+    }
+
+    /**
+     * Bundles a run folder: the weights of its best held-out checkpoint ({@code checkpoints/best.ckpt},
+     * written when the run evaluates during training) or, without one, of its latest; the resume
+     * checkpoint from its latest (training continues from the last step, not from the best). The
+     * card gains the run's held-out history ({@code heldout.csv}) and its curves are copied beside
+     * the model ({@code heldout.png}, {@code losses.png}, replaced on each bundling).
+     */
+    public static Result bundleRun(Path runDir, String name, Path modelsDir, List<Path> evalTables, boolean keepResume,
+            String notes) throws IOException {
+        Path latest = ModelSummary.resolve(runDir);
+        Path best = runDir.resolve("checkpoints").resolve(org.dualmtgan.train.Trainer.BEST);
+        Path weights = Files.isRegularFile(best) ? best : latest;
+        Path heldOut = runDir.resolve("heldout.csv");
+        Result r = bundle(weights, latest, Files.isRegularFile(heldOut) ? heldOut : null, name, modelsDir, evalTables, keepResume, notes);
+        Path dir = modelsDir.resolve(name);
+        for (String png : List.of("heldout.png", "losses.png")) {
+            Path from = runDir.resolve(png);
+            if (Files.isRegularFile(from)) {
+                AtomicFiles.write(dir.resolve(png), tmp -> Files.copy(from, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING));
+            } else {
+                Files.deleteIfExists(dir.resolve(png));
+            }
+        }
+        return r;
+    }
+
+    static Result bundle(Path checkpoint, Path resumeFrom, Path heldOutCsv, String name, Path modelsDir, List<Path> evalTables,
+            boolean keepResume, String notes) throws IOException {
         if (!BundledModels.looksLikeName(name)) throw new InvalidInputException("'" + name + "' is not a valid model name");
         CheckpointInfo info = Checkpoint.readInfo(checkpoint);
         if (!CheckpointInfo.KIND_TRAINING.equals(info.kind)) {
@@ -71,14 +102,24 @@ public final class ModelBundle {
             Path resume = null;
             if (keepResume) {
                 resume = dir.resolve(RESUME);
-                writeResume(checkpoint, resume);
+                CheckpointInfo resumeInfo = Checkpoint.readInfo(resumeFrom);
+                if (!CheckpointInfo.KIND_TRAINING.equals(resumeInfo.kind)) {
+                    throw new InvalidInputException(resumeFrom, "is not a training checkpoint");
+                }
+                writeResume(resumeFrom, resume);
             } else {
                 Files.deleteIfExists(dir.resolve(RESUME));
             }
             String storage = half ? "float16" : "float32";
             long bytes = Files.size(model);
             Path card = dir.resolve(CARD);
-            AtomicFiles.writeString(card, card(name, info, storage, diff, bytes, evalTables, resume != null, notes));
+            String text = card(name, info, storage, diff, bytes, evalTables, resume != null, notes);
+            if (resume != null && !resumeFrom.equals(checkpoint)) {
+                text = text.replace("holds every parameter at the last step", "holds every parameter at the run's last step ("
+                        + Checkpoint.readInfo(resumeFrom).step + "; the weights are step " + info.step + ", the best held-out score)");
+            }
+            if (heldOutCsv != null) text = text + heldOutSection(heldOutCsv);
+            AtomicFiles.writeString(card, text);
             return new Result(model, card, resume, storage, diff, bytes);
         } finally {
             Files.deleteIfExists(f32);
@@ -197,6 +238,26 @@ public final class ModelBundle {
             for (String s : tables) b.append(s).append("\n\n");
         }
         b.append("\n## Config\n\n```json\n").append(info.config.toJson()).append("\n```\n");
+        return b.toString();
+    }
+
+    /** The run's held-out history as a Markdown table, every logged row, with the curve images beside the model. */
+    static String heldOutSection(Path csv) throws IOException {
+        List<String> lines = Files.readAllLines(csv);
+        StringBuilder b = new StringBuilder("\n## Held-out scores during training\n\n");
+        b.append("Every `train.evalEvery` steps on the config's held-out clips (`heldout.csv` of the run; SSIM as in `docs/eval.md`):"
+                + " reconstruction against copying the first frame, best-of-N and mean-of-N of samples conditioned on frame 1,"
+                + " diversity (div-1-ssim, not LPIPS) and the posterior's KL. The weights are those of the best reconstruction."
+                + " Curves: `heldout.png`, `losses.png`.\n\n");
+        if (lines.isEmpty()) return b.toString();
+        String[] header = lines.get(0).split(",", -1);
+        b.append("| ").append(String.join(" | ", header)).append(" |\n|");
+        for (int i = 0; i < header.length; i++) b.append(" ---: |");
+        b.append("\n");
+        for (String line : lines.subList(1, lines.size())) {
+            if (line.isBlank()) continue;
+            b.append("| ").append(String.join(" | ", line.split(",", -1))).append(" |\n");
+        }
         return b.toString();
     }
 

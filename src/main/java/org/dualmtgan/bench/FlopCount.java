@@ -107,7 +107,9 @@ public final class FlopCount {
         int depth = depth();
         long deep = channels(depth - 1);
         out.add(new Layer("G", "start", cfg.contentDim * deep * 16 + deep * 16, dense(b, cfg.contentDim, deep * 16)));
-        out.add(conv("G", "start_conv", n, 2 * deep, deep, 3, 4));
+        boolean warp = "warp".equals(cfg.decoder);
+        if (warp) out.add(new Layer("G", "motion_map", cfg.motionCodeDim * deep * 16 + deep * 16, dense(n, cfg.motionCodeDim, deep * 16)));
+        out.add(conv("G", "start_conv", n, (warp ? 3 : 2) * deep, deep, 3, 4));
         out.add(film("start_film", n, deep));
         for (int i = depth - 2; i >= 0; i--) {
             int level = i + 1;
@@ -119,7 +121,9 @@ public final class FlopCount {
         }
         out.add(conv("G", "final_up", n, channels(0), channels(0), 3, cfg.size));
         out.add(film("final_film", n, channels(0)));
-        out.add(conv("G", "output", n, channels(0), cfg.maskedDecoder() ? 4 : 3, 3, cfg.size));
+        out.add(conv("G", "output", n, channels(0), org.dualmtgan.model.Generator.outputChannels(cfg.decoder), 3, cfg.size));
+        if (warp) out.add(conv("G", "flow", n, channels(0), 3, 3, cfg.size));
+        // The warp's bilinear sampling (4 taps, 3 channels) is about 30 FLOPs a pixel: not counted, under 0.1 % of G.
         return out;
     }
 

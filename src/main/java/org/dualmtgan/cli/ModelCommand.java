@@ -123,7 +123,7 @@ public final class ModelCommand implements Runnable {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
-        @Parameters(index = "0", paramLabel = "CKPT", description = "A training checkpoint or a run folder (its latest).")
+        @Parameters(index = "0", paramLabel = "CKPT", description = "A training checkpoint, or a run folder (weights of checkpoints/best.ckpt when the run evaluated held-out clips, else its latest; resume from its latest).")
         Path from;
 
         @Parameters(index = "1", paramLabel = "NAME", description = "The bundled model's name, e.g. weizmann-64.")
@@ -143,8 +143,10 @@ public final class ModelCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            Path file = ModelSummary.resolve(from);
-            var r = ModelBundle.bundle(file, name, models, eval, keepResume, notes);
+            // A run folder: the best held-out checkpoint's weights, the latest for resuming.
+            var r = java.nio.file.Files.isDirectory(from)
+                    ? ModelBundle.bundleRun(from, name, models, eval, keepResume, notes)
+                    : ModelBundle.bundle(ModelSummary.resolve(from), name, models, eval, keepResume, notes);
             PrintWriter out = spec.commandLine().getOut();
             out.printf(java.util.Locale.ROOT, "wrote %s (%s, %d bytes; float16 vs float32 max difference %.2e)%n", r.model(), r.storage(), r.bytes(), r.float16MaxDiff());
             out.println("wrote " + r.card());

@@ -56,7 +56,9 @@ public final class DualMtgan implements AutoCloseable {
         for (int i = 0; i < blocks.length; i++) ModelBlock.collectParameters(blocks[i], NETWORKS.get(i), all);
         for (Map.Entry<String, Parameter> e : all.entrySet()) {
             Parameter p = e.getValue();
-            p.setInitializer(new SeededInitializer(mix(seed, e.getKey()), p.getType()));
+            boolean zero = e.getKey().startsWith("G." + Generator.ZERO_INIT);
+            p.setInitializer(zero ? new ai.djl.training.initializer.ConstantInitializer(0f)
+                    : new SeededInitializer(mix(seed, e.getKey()), p.getType()));
             p.initialize(manager, DataType.FLOAT32);
         }
     }
@@ -245,6 +247,15 @@ public final class DualMtgan implements AutoCloseable {
         return infer(image, new NDArray[] {image, z}, scope -> {
             NDArray m = motionDecoder.decode(z.toType(DataType.FLOAT32, false), frames, false);
             return generator.generate(image, contentEncoder.forward(false, image), m, false);
+        });
+    }
+
+    /** E_M's posterior of each video, mu and log sigma^2 side by side: (B, 2 * latentDim()). */
+    public NDArray encodePosterior(NDArray video) {
+        checkVideo("video", video);
+        return infer(video, new NDArray[] {video}, scope -> {
+            NDList q = motionEncoder.forward(false, video);
+            return q.get(0).concat(q.get(1), 1);
         });
     }
 

@@ -17,11 +17,27 @@ import java.util.List;
  * motion code m^t enters every stage through AdaIN. All frames of a clip run as one batch of B*T.
  * "masked" decoder: the last conv predicts a generated layer (tanh) and a soft mask (sigmoid) per
  * pixel and frame, and frame = mask * image + (1 - mask) * generated; "plain": the layer alone.
+ * "warp" decoder (METHOD.md's spatial motion pathway, in the spirit of Monkey-Net and FOMM): m^t is
+ * also decoded to a spatial map at 4 px that enters the decoder beside the content, and the last
+ * conv predicts a generated layer and a separate head ({@code flow}) a dense flow and an occlusion
+ * mask: frame = occ * warp(image, flow) + (1 - occ) * generated. The flow head's weights start at
+ * zero ({@link #ZERO_INIT}), so an untrained warp model copies the image (zero flow, occlusion
+ * sigmoid(4) = 0.98) and training moves pixels from there instead of from random per-pixel
+ * displacements, which blur every edge.
  * Forward inputs: (image (B, 3, S, S), m (B, T, D), c, skip_1 .. skip_L) as E_C returns them.
  */
 public final class Generator extends ModelBlock {
+    /** Pixels of flow per unit of the flow channels, as a fraction of the frame size (1.6 px at 32, 3.2 px at 64). */
+    static final float FLOW_GAIN = 1f / 20;
+    /** Added to the occlusion logit: sigmoid(4) = 0.98, so the warp, not the generated layer, starts in charge. */
+    static final float OCCLUSION_BIAS = 4f;
     private final int size;
+    private final String decoder;
     private final boolean masked;
+    private final Dense motionMap;
+    private final Conv flowHead;
+    /** Parameters a model initialises to zero: the flow head's weights (see the class comment). */
+    static final String ZERO_INIT = "flow.";
     private final int[] channels;
     private final Dense start;
     private final Conv startConv;
@@ -36,13 +52,16 @@ public final class Generator extends ModelBlock {
 
     private Generator(Builder b) {
         this.size = b.size;
-        this.masked = b.masked;
+        this.decoder = b.decoder;
+        this.masked = !"plain".equals(b.decoder);
         int depth = Integer.numberOfTrailingZeros(b.size) - 2;
         channels = new int[depth];
         for (int i = 0; i < depth; i++) channels[i] = DownStack.levelChannels(b.width, i);
         int deepest = channels[depth - 1];
         start = addChildBlock("start", new Dense(b.contentDim, deepest * 16));
-        startConv = addChildBlock("start_conv", Conv.conv2d(2 * deepest, deepest, 3, 1, 1, false));
+        boolean warp = "warp".equals(b.decoder);
+        motionMap = warp ? addChildBlock("motion_map", new Dense(b.motionCodeDim, deepest * 16)) : null;
+        startConv = addChildBlock("start_conv", Conv.conv2d((warp ? 3 : 2) * deepest, deepest, 3, 1, 1, false));
         startFilm = addChildBlock("start_film", new FiLM(deepest, b.motionCodeDim, true));
         // Level i (0-based) has the resolution of skip i; walk from depth-2 up to 0.
         for (int i = depth - 2; i >= 0; i--) {
@@ -54,7 +73,8 @@ public final class Generator extends ModelBlock {
         }
         finalUp = addChildBlock("final_up", new UpsampleConv(channels[0], channels[0]));
         finalFilm = addChildBlock("final_film", new FiLM(channels[0], b.motionCodeDim, true));
-        output = addChildBlock("output", Conv.conv2d(channels[0], masked ? 4 : 3, 3, 1, 1, false));
+        output = addChildBlock("output", Conv.conv2d(channels[0], outputChannels(b.decoder), 3, 1, 1, false));
+        flowHead = warp ? addChildBlock("flow", Conv.conv2d(channels[0], 3, 3, 1, 1, false)) : null;
     }
 
     public static Builder builder() {
@@ -79,6 +99,10 @@ public final class Generator extends ModelBlock {
         int depth = channels.length;
         NDArray h = start.forward(c, training).reshape(b, channels[depth - 1], 4, 4);
         h = perFrame(h, t).concat(perFrame(inputs.get(2 + depth), t), 1);
+        if (motionMap != null) {
+            // The spatial motion pathway: m^t as a 4 px map, so the decoder can place motion, not only scale it.
+            h = h.concat(motionMap.forward(code, training).reshape(b * t, channels[depth - 1], 4, 4), 1);
+        }
         h = act(startFilm.forward(training, startConv.forward(h, training), code).singletonOrThrow());
         for (int k = 0; k < ups.size(); k++) {
             int level = depth - 2 - k;
@@ -89,7 +113,13 @@ public final class Generator extends ModelBlock {
         h = act(finalFilm.forward(training, finalUp.forward(h, training), code).singletonOrThrow());
         NDArray out = output.forward(h, training);
         NDArray frames;
-        if (masked) {
+        if (motionMap != null) {
+            NDArray head = flowHead.forward(h, training);
+            NDArray flow = head.get(":, 0:2").mul(FLOW_GAIN * size);
+            NDArray occlusion = Activation.sigmoid(head.get(":, 2:3").add(OCCLUSION_BIAS));
+            NDArray generated = out.tanh();
+            frames = composeWarp(perFrame(image, t), flow, occlusion, generated);
+        } else if (masked) {
             NDArray generated = out.get(":, 0:3").tanh();
             NDArray mask = Activation.sigmoid(out.get(":, 3:4"));
             NDArray cond = perFrame(image, t);
@@ -99,6 +129,15 @@ public final class Generator extends ModelBlock {
             frames = out.tanh();
         }
         return new NDList(frames.reshape(b, t, 3, size, size));
+    }
+
+    /**
+     * The warp decoder's frame: {@code occ * warp(image, flow) + (1 - occ) * generated}, for image
+     * and generated (N, 3, S, S), flow (N, 2, S, S) in pixels and occ (N, 1, S, S) in [0, 1].
+     */
+    public static NDArray composeWarp(NDArray image, NDArray flow, NDArray occlusion, NDArray generated) {
+        NDArray warped = BilinearSampler.warp(image, flow);
+        return generated.add(occlusion.mul(warped.sub(generated)));
     }
 
     private static NDArray act(NDArray x) {
@@ -128,13 +167,23 @@ public final class Generator extends ModelBlock {
         return masked;
     }
 
+    /** "masked", "plain" or "warp". */
+    public String decoder() {
+        return decoder;
+    }
+
+    /** Channels of the last conv: generated RGB, plus a mask for "masked" ("warp" has its flow head beside it). */
+    public static int outputChannels(String decoder) {
+        return "masked".equals(decoder) ? 4 : 3;
+    }
+
     /** Builder: frame size, base width, length of c and of m^t, masked or plain output. */
     public static final class Builder {
         private int size = 64;
         private int width = 32;
         private int contentDim = 128;
         private int motionCodeDim = 64;
-        private boolean masked = true;
+        private String decoder = "masked";
 
         public Builder setSize(int v) {
             size = v;
@@ -156,14 +205,15 @@ public final class Generator extends ModelBlock {
             return this;
         }
 
-        public Builder setMasked(boolean v) {
-            masked = v;
+        /** "masked" (the default), "plain" or "warp" (see the class comment). */
+        public Builder setDecoder(String v) {
+            decoder = v;
             return this;
         }
 
         public Builder optConfig(ModelConfig cfg) {
             return setSize(cfg.size).setWidth(cfg.width).setContentDim(cfg.contentDim)
-                    .setMotionCodeDim(cfg.motionCodeDim).setMasked(cfg.maskedDecoder());
+                    .setMotionCodeDim(cfg.motionCodeDim).setDecoder(cfg.decoder);
         }
 
         public Generator build() {

@@ -69,6 +69,8 @@ public final class Losses {
         /** Discriminator objective, or null when both discriminators are off. */
         public NDArray discriminatorTotal;
         public double adversarialFactor;
+        /** KL of each latent dimension (batch mean), (motionDim), or null when L_KL is off. */
+        public NDArray klPerDimension;
     }
 
     /**
@@ -159,13 +161,24 @@ public final class Losses {
         NDArray vyd = needYd ? fakes.get(b + ":" + (2 * b)) : null;
         NDArray vys = needYs ? fakes.get((parts - 1) * b + ":" + (parts * b)) : null;
 
-        // L_rec = || V~x - V ||_1
-        if (cfg.lambdaRec > 0) terms.generator.put(L_REC, vx.sub(source).abs().mean());
+        // L_rec = || V~x - V ||_1, optionally weighted per pixel by 1 + w |x^t - x^1| (recMotionWeight).
+        if (cfg.lambdaRec > 0) {
+            NDArray err = vx.sub(source).abs();
+            if (cfg.recMotionWeight > 0) {
+                NDArray moving = source.sub(x1.expandDims(1)).abs().mean(new int[] {2}, true);
+                err = err.mul(moving.mul((float) cfg.recMotionWeight).add(1f));
+            }
+            terms.generator.put(L_REC, err.mean());
+        }
 
         // L_KL = KL(N(mu, sigma^2) || N(0, I)), summed over latent dimensions, averaged over the batch.
+        // With free bits, the objective takes max(KL_d, floor) per dimension (a floor's worth is free).
+        NDArray klObjective = null;
         if (cfg.lambdaKL > 0) {
-            NDArray kl = mu.square().add(logvar.exp()).sub(1f).sub(logvar).mul(0.5f).sum(new int[] {1}).mean();
-            terms.generator.put(L_KL, kl);
+            NDArray perDim = mu.square().add(logvar.exp()).sub(1f).sub(logvar).mul(0.5f).mean(new int[] {0});
+            terms.generator.put(L_KL, perDim.sum());
+            terms.klPerDimension = perDim;
+            if (cfg.klFreeBits > 0) klObjective = perDim.maximum((float) cfg.klFreeBits).sum();
         }
 
         // Motion codes read back from generated videos (posterior means).
@@ -235,7 +248,8 @@ public final class Losses {
         Map<String, Double> weights = Map.of(L_REC, cfg.lambdaRec, L_C, cfg.lambdaC, L_M, cfg.lambdaM,
                 L_KL, cfg.lambdaKL, L_LAT, cfg.lambdaLatent, L_GAN_I_G, wI, L_GAN_V_G, wV);
         for (Map.Entry<String, NDArray> e : terms.generator.entrySet()) {
-            NDArray w = e.getValue().mul(weights.get(e.getKey()).floatValue());
+            NDArray term = e.getKey().equals(L_KL) && klObjective != null ? klObjective : e.getValue();
+            NDArray w = term.mul(weights.get(e.getKey()).floatValue());
             terms.generatorTotal = terms.generatorTotal == null ? w : terms.generatorTotal.add(w);
         }
         for (NDArray d : terms.discriminator.values()) {

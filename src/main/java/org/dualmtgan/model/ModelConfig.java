@@ -26,7 +26,11 @@ public class ModelConfig {
     public int motionCodeDim = 64;
     /** Spectral norm on D_I and D_V convolutions. */
     public boolean spectralNorm = false;
-    /** "masked": frame = mask * image + (1 - mask) * generated (the default); "plain": generated only. */
+    /**
+     * "masked": frame = mask * image + (1 - mask) * generated (the default); "plain": generated only;
+     * "warp": frame = occ * warp(image, flow) + (1 - occ) * generated, with m^t also entering G as a
+     * spatial map (the spatial motion pathway; see {@link Generator}).
+     */
     public String decoder = "masked";
 
     // Loss weights (METHOD.md defaults).
@@ -36,6 +40,17 @@ public class ModelConfig {
     public double lambdaKL = 0.01;
     public double lambdaI = 0.1;
     public double lambdaV = 0.1;
+    /**
+     * Free bits of L_KL, in nats per latent dimension: a dimension's KL (batch mean) under this
+     * floor is not penalised, so the motion code can carry that much without cost (a guard against
+     * posterior collapse; 0: plain KL). The logged L_KL stays the plain KL.
+     */
+    public double klFreeBits = 0;
+    /**
+     * Motion weighting of L_rec: each pixel's error weighted by 1 + w * |x^t - x^1| (mean over RGB,
+     * on [-1, 1]), so the few moving pixels are not drowned by the static background (0: plain L1).
+     */
+    public double recMotionWeight = 0;
     /** Latent regression || E_M(V~y,s) - z_s ||_1 (METHOD.md "optional latent regression"). */
     public double lambdaLatent = 1;
 
@@ -65,10 +80,10 @@ public class ModelConfig {
         return encoderDepth();
     }
 
-    /** Whether G composes its output with the conditioning image through a predicted mask. */
+    /** Whether G composes its output with the conditioning image (or its warp) through a predicted mask. */
     @JsonIgnore
     public boolean maskedDecoder() {
-        return "masked".equals(decoder);
+        return !"plain".equals(decoder);
     }
 
     /**
@@ -93,8 +108,8 @@ public class ModelConfig {
         positive("contentDim", contentDim, 4096);
         positive("motionDim", motionDim, 4096);
         positive("motionCodeDim", motionCodeDim, 4096);
-        if (!"masked".equals(decoder) && !"plain".equals(decoder)) {
-            throw new InvalidInputException("model config: decoder must be \"masked\" or \"plain\", got \"" + decoder + "\"");
+        if (!"masked".equals(decoder) && !"plain".equals(decoder) && !"warp".equals(decoder)) {
+            throw new InvalidInputException("model config: decoder must be \"masked\", \"plain\" or \"warp\", got \"" + decoder + "\"");
         }
         weight("lambdaRec", lambdaRec);
         weight("lambdaC", lambdaC);
@@ -103,6 +118,8 @@ public class ModelConfig {
         weight("lambdaI", lambdaI);
         weight("lambdaV", lambdaV);
         weight("lambdaLatent", lambdaLatent);
+        weight("klFreeBits", klFreeBits);
+        weight("recMotionWeight", recMotionWeight);
         if (warmupSteps < 0) throw new InvalidInputException("model config: warmupSteps must be >= 0, got " + warmupSteps);
         if (rampSteps < 0) throw new InvalidInputException("model config: rampSteps must be >= 0, got " + rampSteps);
         if (!(lr > 0 && lr < 1)) throw new InvalidInputException("model config: lr must be in (0, 1), got " + lr);
@@ -130,6 +147,7 @@ public class ModelConfig {
         c.motionCodeDim = motionCodeDim; c.spectralNorm = spectralNorm; c.decoder = decoder;
         c.lambdaRec = lambdaRec; c.lambdaC = lambdaC; c.lambdaM = lambdaM; c.lambdaKL = lambdaKL;
         c.lambdaI = lambdaI; c.lambdaV = lambdaV; c.lambdaLatent = lambdaLatent;
+        c.klFreeBits = klFreeBits; c.recMotionWeight = recMotionWeight;
         c.warmupSteps = warmupSteps; c.rampSteps = rampSteps;
         c.lr = lr; c.beta1 = beta1; c.beta2 = beta2; c.eps = eps;
         return c;

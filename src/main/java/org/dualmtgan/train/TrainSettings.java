@@ -23,6 +23,17 @@ public class TrainSettings {
     /** Background threads that decode and prepare batches ahead of the step. */
     public int threads = 2;
 
+    /** Evaluate on the held-out subset every N steps (heldout.csv, checkpoints/best.ckpt); 0: never. */
+    public int evalEvery = 0;
+    /** Held-out clips scored (0: all the subset gives). */
+    public int evalClips = 16;
+    /** Clips per held-out video, at evenly spaced starts. */
+    public int evalPerVideo = 2;
+    /** Frames per held-out clip (0: the model's T); the clips are taken at the data's stride. */
+    public int evalFrames = 16;
+    /** Stochastic samples per held-out clip (best-of-N, mean-of-N, diversity). */
+    public int evalSamples = 10;
+
     public void validate() {
         if (steps < 1) throw new InvalidInputException("train.steps must be >= 1, got " + steps);
         if (batch < 2) throw new InvalidInputException("train.batch must be >= 2 (targets are paired within a batch), got " + batch);
@@ -30,6 +41,11 @@ public class TrainSettings {
         if (sampleEvery < 1) throw new InvalidInputException("train.sampleEvery must be >= 1, got " + sampleEvery);
         if (logEvery < 1) throw new InvalidInputException("train.logEvery must be >= 1, got " + logEvery);
         if (keepCheckpoints < 1) throw new InvalidInputException("train.keepCheckpoints must be >= 1, got " + keepCheckpoints);
+        if (evalEvery < 0) throw new InvalidInputException("train.evalEvery must be >= 0, got " + evalEvery);
+        if (evalClips < 0) throw new InvalidInputException("train.evalClips must be >= 0, got " + evalClips);
+        if (evalPerVideo < 1) throw new InvalidInputException("train.evalPerVideo must be >= 1, got " + evalPerVideo);
+        if (evalFrames < 0 || evalFrames == 1) throw new InvalidInputException("train.evalFrames must be 0 or >= 2, got " + evalFrames);
+        if (evalSamples < 2) throw new InvalidInputException("train.evalSamples must be >= 2 (diversity needs a pair), got " + evalSamples);
         if (threads < 1) throw new InvalidInputException("train.threads must be >= 1, got " + threads);
     }
 }

@@ -42,12 +42,18 @@ import java.util.stream.Stream;
  * RUN/checkpoints/step-NNNNNNNN.ckpt  the last train.keepCheckpoints checkpoints
  * RUN/samples/step-NNNNNNNN.png|gif   sample sheets
  * RUN/losses.csv, RUN/losses.png      loss history and its plot
+ * RUN/heldout.csv, RUN/heldout.png    held-out scores every train.evalEvery steps (and heldout-kl.csv: KL per dimension)
+ * RUN/checkpoints/best.ckpt           the checkpoint of the best held-out reconstruction SSIM
  * </pre>
  * Steps are numbered 1..steps; step {@code k} draws its batch as {@code BatchLoader.batch(k - 1)}
  * and its noise from (seed, k - 1), so a checkpoint after step k holds all the state a resumed run
  * needs: parameters, both optimizers' moments and step counts, and k. Resuming is exact.
  */
 public final class Trainer {
+    /** The checkpoint with the best held-out reconstruction SSIM (train.evalEvery > 0); never pruned. */
+    public static final String BEST = "best" + Checkpoint.EXTENSION;
+    static final String HELD_OUT_CSV = "heldout.csv";
+    static final String HELD_OUT_KL_CSV = "heldout-kl.csv";
     static final Pattern CHECKPOINT_NAME = Pattern.compile("step-(\\d+)\\.ckpt");
     /** Clips shown on sample sheets. */
     static final int SAMPLE_ITEMS = 2;
@@ -210,6 +216,12 @@ public final class Trainer {
         final double wallBefore;
         final Path run;
         final LossLog log;
+        /** Held-out scores (heldout.csv) and KL per latent dimension (heldout-kl.csv), when train.evalEvery > 0. */
+        final LossLog heldOutLog;
+        final LossLog klLog;
+        HeldOutEvaluation heldOut;
+        /** Best held-out reconstruction SSIM so far (from heldout.csv on resume), the score of best.ckpt. */
+        double bestScore = Double.NEGATIVE_INFINITY;
         long done;
         /** Steps recomputed after a non-finite gradient (this session). */
         int retriedSteps;
@@ -232,6 +244,11 @@ public final class Trainer {
             this.wallBefore = wallBefore;
             this.run = opts.runDir;
             this.log = done > 0 ? LossLog.resume(run.resolve("losses.csv"), done) : LossLog.create(run.resolve("losses.csv"));
+            this.heldOutLog = done > 0 ? LossLog.resume(run.resolve(HELD_OUT_CSV), done) : LossLog.create(run.resolve(HELD_OUT_CSV));
+            this.klLog = done > 0 ? LossLog.resume(run.resolve(HELD_OUT_KL_CSV), done) : LossLog.create(run.resolve(HELD_OUT_KL_CSV));
+            if (heldOutLog.terms().contains(HeldOutEvaluation.REC) && Files.exists(run.resolve("checkpoints").resolve(BEST))) {
+                for (int r = 0; r < heldOutLog.rows(); r++) bestScore = Math.max(bestScore, heldOutLog.value(r, HeldOutEvaluation.REC));
+            }
             if (done > 0) {
                 List<Path> cks = listCheckpoints(run.resolve("checkpoints"));
                 lastCheckpoint = cks.get(cks.size() - 1);
@@ -302,6 +319,9 @@ public final class Trainer {
                     if (done % t.checkpointEvery == 0 || last || stopped) {
                         saveCheckpoint();
                     }
+                    if (t.evalEvery > 0 && (done % t.evalEvery == 0 || last) && !stopRequested.get()) {
+                        evaluateHeldOut();
+                    }
                     if (stopped) {
                         progress.message("stopped at step " + done + "; checkpoint " + lastCheckpoint);
                         break;
@@ -342,10 +362,58 @@ public final class Trainer {
             }
         }
 
+        /**
+         * Scores the held-out clips, logs the scores, and replaces checkpoints/best.ckpt when the
+         * reconstruction SSIM beats every earlier evaluation of the run.
+         */
+        void evaluateHeldOut() throws IOException {
+            if (heldOut == null) {
+                try {
+                    heldOut = HeldOutEvaluation.of(cfg);
+                } catch (InvalidInputException e) {
+                    opts.progress.message("warning: no held-out evaluation (" + e.getMessage() + ")");
+                    t.evalEvery = 0;
+                    return;
+                }
+            }
+            long start = System.nanoTime();
+            HeldOutEvaluation.Scores scores = heldOut.run(model);
+            heldOutLog.accumulate(scores.row());
+            heldOutLog.endRow(done, wall());
+            heldOutLog.flush();
+            klLog.accumulate(scores.klPerDimension());
+            klLog.endRow(done, wall());
+            klLog.flush();
+            try {
+                heldOutLog.plot(run.resolve("heldout.png"), cfg.name + ": held-out scores");
+            } catch (RuntimeException e) {
+                opts.progress.message("warning: held-out plot at step " + done + " failed: " + e);
+            }
+            Map<String, Float> r = scores.row();
+            boolean better = scores.reconstruction() > bestScore;
+            opts.progress.message(String.format(Locale.ROOT,
+                    "held-out at step %d (%d clips, %.1f s): reconstruction SSIM %.4f (copy %.4f), best-of-%d %.4f, mean %.4f,"
+                            + " div-1-ssim %.4f, KL %.2f nats in %d active dims%s",
+                    done, heldOut.clips(), (System.nanoTime() - start) / 1e9, r.get(HeldOutEvaluation.REC), r.get(HeldOutEvaluation.COPY),
+                    t.evalSamples, r.get(HeldOutEvaluation.BEST), r.get(HeldOutEvaluation.MEAN), r.get(HeldOutEvaluation.DIV),
+                    r.get(HeldOutEvaluation.KL), r.get(HeldOutEvaluation.ACTIVE).intValue(), better ? "; new best" : ""));
+            if (better) {
+                bestScore = scores.reconstruction();
+                writeCheckpoint(run.resolve("checkpoints").resolve(BEST));
+            }
+        }
+
         void saveCheckpoint() throws IOException {
             if (lastCheckpointStep == done) return;
             Path dir = run.resolve("checkpoints");
             Path file = dir.resolve(String.format(Locale.ROOT, "step-%08d%s", done, Checkpoint.EXTENSION));
+            writeCheckpoint(file);
+            lastCheckpoint = file;
+            lastCheckpointStep = done;
+            prune(dir, t.keepCheckpoints);
+        }
+
+        void writeCheckpoint(Path file) throws IOException {
             CheckpointInfo info = new CheckpointInfo();
             info.kind = CheckpointInfo.KIND_TRAINING;
             info.projectVersion = ProjectInfo.version();
@@ -367,9 +435,6 @@ public final class Trainer {
                 sections.put(Checkpoint.DISCRIMINATOR_OPTIMIZER, trainingStep.discriminatorOptimizer().state(scope));
                 Checkpoint.save(file, info, sections, DataType.FLOAT32);
             }
-            lastCheckpoint = file;
-            lastCheckpointStep = done;
-            prune(dir, t.keepCheckpoints);
         }
     }
 

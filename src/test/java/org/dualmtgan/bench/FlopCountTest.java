@@ -104,7 +104,7 @@ class FlopCountTest {
 
     @Test
     void layerListHasTheRealModelsParameters() {
-        ModelConfig[] configs = new ModelConfig[5];
+        ModelConfig[] configs = new ModelConfig[6];
         configs[0] = handConfig();
         configs[1] = handConfig();
         configs[1].decoder = "plain";
@@ -119,6 +119,8 @@ class FlopCountTest {
         configs[4] = handConfig();
         configs[4].frames = 32;
         configs[4].motionCodeDim = 5;
+        configs[5] = handConfig();
+        configs[5].decoder = "warp";
         try (NDManager m = NDManager.newBaseManager()) {
             for (ModelConfig c : configs) {
                 try (DualMtgan model = DualMtgan.create(c, m, 1)) {

@@ -171,4 +171,45 @@ class TrainerTest {
         InvalidInputException e = assertThrows(InvalidInputException.class, () -> new Trainer().run(cfg, opts));
         assertTrue(e.getMessage().contains("--resume"), e.getMessage());
     }
+
+    @Test
+    void heldOutEvaluationLogsScoresAndKeepsTheBestCheckpoint(@TempDir Path dir) throws IOException {
+        TrainConfig cfg = tiny(4);
+        cfg.model.decoder = "warp";
+        cfg.train.evalEvery = 2;
+        cfg.train.evalClips = 2;
+        cfg.train.evalPerVideo = 1;
+        cfg.train.evalFrames = 0;
+        cfg.train.evalSamples = 2;
+        Path config = writeConfig(dir, cfg);
+        Path run = dir.resolve("run");
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        assertEquals(0, main(out, err, "train", "--config", config.toString(), "--out", run.toString()), err.toString());
+        assertTrue(out.toString().contains("held-out at step 2"), out.toString());
+        List<String> rows = Files.readAllLines(run.resolve("heldout.csv"));
+        assertEquals("step,wall_seconds,rec_ssim,copy_ssim,best_ssim,mean_ssim,div_1_ssim,kl_nats,kl_active_dims", rows.get(0));
+        assertEquals(3, rows.size(), rows.toString());
+        assertTrue(rows.get(1).startsWith("2,") && rows.get(2).startsWith("4,"), rows.toString());
+        double best = Double.NEGATIVE_INFINITY;
+        long bestStep = -1;
+        for (String r : rows.subList(1, rows.size())) {
+            String[] f = r.split(",");
+            double rec = Double.parseDouble(f[2]);
+            assertTrue(rec > 0 && rec <= 1, r);
+            assertTrue(Double.parseDouble(f[3]) > 0, r);
+            if (rec > best) {
+                best = rec;
+                bestStep = Long.parseLong(f[0]);
+            }
+        }
+        List<String> kl = Files.readAllLines(run.resolve("heldout-kl.csv"));
+        assertEquals(2 + cfg.model.motionDim, kl.get(0).split(",").length, "a KL column per latent dimension");
+        Path bestCkpt = run.resolve("checkpoints").resolve(Trainer.BEST);
+        assertTrue(Files.isRegularFile(bestCkpt));
+        assertEquals(bestStep, Checkpoint.readInfo(bestCkpt).step, "best.ckpt is the step of the best reconstruction");
+        assertTrue(Files.isRegularFile(run.resolve("heldout.png")));
+        // best.ckpt is not a step checkpoint: neither pruned nor taken for resuming.
+        assertEquals("step-00000004.ckpt", Trainer.latestCheckpoint(run).getFileName().toString());
+    }
 }
