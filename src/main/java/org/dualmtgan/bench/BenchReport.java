@@ -97,7 +97,7 @@ public final class BenchReport {
         md.append("Date: ").append(date).append("  \n");
         md.append(String.format(Locale.ROOT, "Machine: %s, %d cores, %.1f GiB, Java %s; engine threads %d; mkldnn %s (oneDNN ISA cap %s); load average at start %s  %n",
                 machine.get("cpu"), machine.get("cores"), machine.get("memory_gib"), machine.get("java"), engineThreads,
-                CpuIsaGuard.mkldnnDisabled() ? "off" : "on", CpuIsaGuard.current(), machine.get("load_average_start")));
+                CpuIsaGuard.mkldnnDisabled() ? "off" : "on", CpuIsaGuard.current() == null ? "none" : CpuIsaGuard.current(), machine.get("load_average_start")));
         md.append(String.format(Locale.ROOT, "Model: `%s` (%dx%d, T %d, width %d, decoder %s), random weights, batch %d, all loss terms on%n%n",
                 o.config.name, cfg.size, cfg.size, cfg.frames, cfg.width, cfg.decoder, o.batch));
     }

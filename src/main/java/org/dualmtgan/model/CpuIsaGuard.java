@@ -12,21 +12,23 @@ import java.nio.file.Path;
 import java.util.stream.Stream;
 
 /**
- * Keeps convolution gradients right on this project's machines (docs/model.md has the
- * measurements). PyTorch 2.7.1's oneDNN (mkldnn) convolutions, reached through DJL 0.36, give a NaN
- * weight gradient for E_C's first convolution (3 input channels) at step 0 when oneDNN may use its
- * AVX2 or AVX-512 kernels; capped at AVX they match finite differences and ATen's own convolution,
- * run after run, and are about 4x faster than ATen's im2col + GEMM path. So, before the first
- * convolution runs, this sets {@code ONEDNN_MAX_CPU_ISA=AVX} in the process environment (unless the
- * user set it), and switches NNPACK off (it cannot start on these CPUs and would warn on every
- * convolution), in PyTorch's global context, called by symbol through JNA because DJL exposes no
- * switch. {@code -Ddualmtgan.mkldnn=false} also switches mkldnn off (ATen convolutions: slower,
- * bit-identical across runs). {@code TrainingStep} refuses a non-finite gradient before any update
- * either way.
+ * Engine switches applied once before the first convolution: NNPACK off (it cannot start on these
+ * CPUs and would warn on every convolution), in PyTorch's global context, called by symbol through
+ * JNA because DJL exposes no switch; optionally a cap on oneDNN's instruction set.
+ *
+ * <p>oneDNN runs at the machine's best ISA by default. An earlier version capped it at AVX because
+ * AVX2/AVX-512 kernels gave a NaN weight gradient for E_C's first convolution; that was measured
+ * while parameters still aliased JVM-freed buffers (docs/model.md), and with that fixed the AVX-512
+ * kernels match finite differences and ATen's convolutions ({@code LayersTest}, run at whatever ISA
+ * the machine has) and make a 64x64 x 16 training step 1.66x faster (11.3 s against 6.8 s,
+ * docs/benchmarks.md). {@code -Ddualmtgan.onednnIsa=AVX} (or the environment variable
+ * {@code ONEDNN_MAX_CPU_ISA}) restores a cap; {@code -Ddualmtgan.mkldnn=false} switches mkldnn off
+ * (ATen convolutions: slower). {@code TrainingStep} refuses a non-finite gradient before any update
+ * either way, and the trainer recomputes such a step.
  */
 public final class CpuIsaGuard {
-    /** The highest oneDNN instruction set whose convolution gradients matched finite differences (AVX2, AVX-512 did not). */
-    public static final String SAFE_ISA = "AVX";
+    /** The system property that caps oneDNN's instruction set (e.g. AVX, AVX2, AVX512_CORE); unset: no cap. */
+    public static final String ISA_PROPERTY = "dualmtgan.onednnIsa";
     private static volatile boolean done;
     private static volatile boolean mkldnnDisabled;
     private static volatile NativeLibrary torch;
@@ -44,13 +46,16 @@ public final class CpuIsaGuard {
     public static synchronized void apply() {
         if (done) return;
         done = true;
-        try {
-            // Java cannot set environment variables; oneDNN reads this one at its first kernel.
-            CLibrary c = Native.load("c", CLibrary.class);
-            c.setenv("ONEDNN_MAX_CPU_ISA", SAFE_ISA, 0);
-            c.setenv("DNNL_MAX_CPU_ISA", SAFE_ISA, 0);
-        } catch (UnsatisfiedLinkError | RuntimeException e) {
-            // Not Linux/glibc: the variable can still be set by the launcher.
+        String cap = System.getProperty(ISA_PROPERTY);
+        if (cap != null && !cap.isBlank()) {
+            try {
+                // Java cannot set environment variables; oneDNN reads this one at its first kernel.
+                CLibrary c = Native.load("c", CLibrary.class);
+                c.setenv("ONEDNN_MAX_CPU_ISA", cap.trim(), 1);
+                c.setenv("DNNL_MAX_CPU_ISA", cap.trim(), 1);
+            } catch (UnsatisfiedLinkError | RuntimeException e) {
+                // Not Linux/glibc: the variable can still be set by the launcher.
+            }
         }
         boolean keep = !"false".equalsIgnoreCase(System.getProperty("dualmtgan.mkldnn", "true"));
         mkldnnDisabled = configureTorch(keep);
@@ -118,7 +123,7 @@ public final class CpuIsaGuard {
         }
     }
 
-    /** The ISA cap oneDNN will see (for logs and checkpoints), or null. */
+    /** The ISA cap oneDNN will see (for logs and checkpoints), or null for none (the machine's best). */
     public static String current() {
         try {
             return Native.load("c", CLibrary.class).getenv("ONEDNN_MAX_CPU_ISA");

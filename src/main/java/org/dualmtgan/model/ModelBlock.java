@@ -17,7 +17,7 @@ import java.util.Map;
  */
 public abstract class ModelBlock extends AbstractBlock {
     static {
-        // Before any network runs: oneDNN AVX2/AVX-512 convolution input gradients are wrong here.
+        // Before any network runs: engine switches (NNPACK off, an optional oneDNN ISA cap).
         CpuIsaGuard.apply();
     }
 
