@@ -33,7 +33,12 @@ EPS_NORM = 1e-5
 MODEL_DEFAULTS = dict(size=64, frames=16, width=32, contentDim=128, motionDim=32, motionCodeDim=64,
                       spectralNorm=False, decoder="masked", lambdaRec=10, lambdaC=1, lambdaM=1, lambdaKL=0.01,
                       lambdaI=0.1, lambdaV=0.1, lambdaLatent=1, warmupSteps=400, rampSteps=400,
-                      lr=2e-4, beta1=0.5, beta2=0.999, eps=1e-8)
+                      lr=2e-4, beta1=0.5, beta2=0.999, eps=1e-8, klFreeBits=0, recMotionWeight=0,
+                      logvarOffset=0)
+
+# Generator's warp decoder constants (model/Generator.java).
+FLOW_GAIN = 1.0 / 20
+OCCLUSION_BIAS = 4.0
 
 
 def level_channels(width, i):
@@ -175,6 +180,7 @@ class MotionEncoder(nn.Module):
         self.lstm = LstmCell(f, f)
         self.posterior = Dense(f, 2 * m["motionDim"])
         self.f = f
+        self.logvar_offset = m["logvarOffset"]
 
     def forward(self, video):
         b, t, _, s, _ = video.shape
@@ -186,7 +192,7 @@ class MotionEncoder(nn.Module):
         for i in range(t):
             h, c = self.lstm(f[:, i], h, c)
         q = self.posterior(h)
-        return q[:, :self.motion_dim], q[:, self.motion_dim:].clamp(-10, 10)
+        return q[:, :self.motion_dim], (q[:, self.motion_dim:] + self.logvar_offset).clamp(-10, 10)
 
 
 class MotionDecoder(nn.Module):
@@ -237,18 +243,31 @@ def per_frame(a, t):
     return a.unsqueeze(1).expand(a.shape[0], t, *a.shape[1:]).reshape(a.shape[0] * t, *a.shape[1:])
 
 
+def warp(image, flow):
+    """BilinearSampler.warp: out(i, j) = image(i + flow_y, j + flow_x), flow in pixels, border padding."""
+    n, _, h, w = image.shape
+    ys, xs = torch.meshgrid(torch.arange(h, dtype=image.dtype), torch.arange(w, dtype=image.dtype), indexing="ij")
+    gx = (xs + flow[:, 0]) / (w - 1) * 2 - 1
+    gy = (ys + flow[:, 1]) / (h - 1) * 2 - 1
+    return F.grid_sample(image, torch.stack([gx, gy], -1), mode="bilinear", padding_mode="border", align_corners=True)
+
+
 class Generator(nn.Module):
     def __init__(self, m):
         super().__init__()
         self.size = m["size"]
-        self.masked = m["decoder"] == "masked"
+        self.decoder = m["decoder"]
+        self.masked = self.decoder == "masked"
+        self.warp = self.decoder == "warp"
         depth = depth_of(m["size"])
         ch = [level_channels(m["width"], i) for i in range(depth)]
         self.ch = ch
         code = m["motionCodeDim"]
         deep = ch[-1]
         self.start = Dense(m["contentDim"], deep * 16)
-        self.start_conv = conv2d(2 * deep, deep, 3, 1, 1)
+        # warp: m^t also as a 4 px map beside the content (the spatial motion pathway)
+        self.motion_map = Dense(code, deep * 16) if self.warp else None
+        self.start_conv = conv2d((3 if self.warp else 2) * deep, deep, 3, 1, 1)
         self.start_film = FiLM(deep, code)
         self.ups, self.up_films, self.merges, self.merge_films = (nn.ModuleList() for _ in range(4))
         for i in range(depth - 2, -1, -1):
@@ -259,6 +278,11 @@ class Generator(nn.Module):
         self.final_up = UpsampleConv(ch[0], ch[0])
         self.final_film = FiLM(ch[0], code)
         self.output = conv2d(ch[0], 4 if self.masked else 3, 3, 1, 1)
+        if self.warp:
+            # flow (2) and occlusion (1); weights start at zero, so an untrained model copies the image
+            self.flow = conv2d(ch[0], 3, 3, 1, 1)
+            with torch.no_grad():
+                self.flow.weight.zero_()
 
     def forward(self, image, content, m):
         b, t, _ = m.shape
@@ -267,6 +291,8 @@ class Generator(nn.Module):
         skips = content[1:]
         h = self.start(content[0]).reshape(b, self.ch[-1], 4, 4)
         h = torch.cat([per_frame(h, t), per_frame(skips[depth - 1], t)], 1)
+        if self.warp:
+            h = torch.cat([h, self.motion_map(code).reshape(b * t, self.ch[-1], 4, 4)], 1)
         h = leaky(self.start_film(self.start_conv(h), code))
         for k in range(len(self.ups)):
             level = depth - 2 - k
@@ -275,7 +301,13 @@ class Generator(nn.Module):
             h = leaky(self.merge_films[k](self.merges[k](h), code))
         h = leaky(self.final_film(self.final_up(h), code))
         out = self.output(h)
-        if self.masked:
+        if self.warp:
+            head = self.flow(h)
+            flow = head[:, 0:2] * (FLOW_GAIN * self.size)
+            occlusion = torch.sigmoid(head[:, 2:3] + OCCLUSION_BIAS)
+            generated = torch.tanh(out)
+            frames = generated + occlusion * (warp(per_frame(image, t), flow) - generated)
+        elif self.masked:
             generated = torch.tanh(out[:, 0:3])
             mask = torch.sigmoid(out[:, 3:4])
             frames = generated + mask * (per_frame(image, t) - generated)
@@ -388,9 +420,16 @@ def losses(net, m, source, target, adv):
     vyd = fakes[b:2 * b] if need_yd else None
     vys = fakes[(parts - 1) * b:parts * b] if need_ys else None
     if m["lambdaRec"] > 0:
-        gen["L_rec"] = (vx - source).abs().mean()
+        err = (vx - source).abs()
+        if m["recMotionWeight"] > 0:
+            err = err * (1 + m["recMotionWeight"] * (source - x1.unsqueeze(1)).abs().mean(2, keepdim=True))
+        gen["L_rec"] = err.mean()
+    kl_objective = None
     if m["lambdaKL"] > 0:
-        gen["L_KL"] = (0.5 * (mu.square() + logvar.exp() - 1 - logvar)).sum(1).mean()
+        per_dim = (0.5 * (mu.square() + logvar.exp() - 1 - logvar)).mean(0)
+        gen["L_KL"] = per_dim.sum()
+        if m["klFreeBits"] > 0:
+            kl_objective = per_dim.clamp(min=m["klFreeBits"]).sum()
     if m["lambdaM"] > 0 or m["lambdaLatent"] > 0:
         back = ([vx, vyd] if m["lambdaM"] > 0 else []) + ([vys] if m["lambdaLatent"] > 0 else [])
         mu_back = net.E_M(torch.cat(back, 0))[0]
@@ -417,7 +456,8 @@ def losses(net, m, source, target, adv):
         dis["L_D_V"] = real(l[0]) + fake(l[1]) + real(l[2]) + (fake(l[3]) + fake(l[4])) * 0.5
     weights = dict(L_rec=m["lambdaRec"], L_C=m["lambdaC"], L_M=m["lambdaM"], L_KL=m["lambdaKL"],
                    L_lat=m["lambdaLatent"], L_GAN_I_G=wI, L_GAN_V_G=wV)
-    g_total = sum(v * weights[k] for k, v in gen.items()) if gen else None
+    g_total = sum((kl_objective if k == "L_KL" and kl_objective is not None else v) * weights[k]
+                  for k, v in gen.items()) if gen else None
     d_total = sum(dis.values()) if dis else None
     return gen, dis, g_total, d_total
 

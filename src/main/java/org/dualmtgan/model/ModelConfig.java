@@ -47,6 +47,13 @@ public class ModelConfig {
      */
     public double klFreeBits = 0;
     /**
+     * Added to E_M's log-variance output. At 0 an untrained encoder's posterior has sigma = 1 while
+     * its means are about 0.3: z is mostly noise, the decoder learns to ignore it and the code
+     * collapses (KL a fraction of a nat). A negative offset (-2: sigma 0.37) lets z carry the clip's
+     * motion from the first step; KL then trades the noise back in.
+     */
+    public double logvarOffset = 0;
+    /**
      * Motion weighting of L_rec: each pixel's error weighted by 1 + w * |x^t - x^1| (mean over RGB,
      * on [-1, 1]), so the few moving pixels are not drowned by the static background (0: plain L1).
      */
@@ -120,6 +127,7 @@ public class ModelConfig {
         weight("lambdaLatent", lambdaLatent);
         weight("klFreeBits", klFreeBits);
         weight("recMotionWeight", recMotionWeight);
+        if (!(Math.abs(logvarOffset) <= 10)) throw new InvalidInputException("model config: logvarOffset must be in [-10, 10], got " + logvarOffset);
         if (warmupSteps < 0) throw new InvalidInputException("model config: warmupSteps must be >= 0, got " + warmupSteps);
         if (rampSteps < 0) throw new InvalidInputException("model config: rampSteps must be >= 0, got " + rampSteps);
         if (!(lr > 0 && lr < 1)) throw new InvalidInputException("model config: lr must be in (0, 1), got " + lr);
@@ -147,7 +155,7 @@ public class ModelConfig {
         c.motionCodeDim = motionCodeDim; c.spectralNorm = spectralNorm; c.decoder = decoder;
         c.lambdaRec = lambdaRec; c.lambdaC = lambdaC; c.lambdaM = lambdaM; c.lambdaKL = lambdaKL;
         c.lambdaI = lambdaI; c.lambdaV = lambdaV; c.lambdaLatent = lambdaLatent;
-        c.klFreeBits = klFreeBits; c.recMotionWeight = recMotionWeight;
+        c.klFreeBits = klFreeBits; c.recMotionWeight = recMotionWeight; c.logvarOffset = logvarOffset;
         c.warmupSteps = warmupSteps; c.rampSteps = rampSteps;
         c.lr = lr; c.beta1 = beta1; c.beta2 = beta2; c.eps = eps;
         return c;

@@ -17,6 +17,7 @@ public final class MotionEncoder extends ModelBlock {
     static final float LOGVAR_LIMIT = 10f;
     private final int motionDim;
     private final int featureDim;
+    private final float logvarOffset;
     private final DownStack trunk;
     private final Dense feature;
     private final LstmCell lstm;
@@ -25,6 +26,7 @@ public final class MotionEncoder extends ModelBlock {
     private MotionEncoder(Builder b) {
         this.motionDim = b.motionDim;
         this.featureDim = b.featureDim;
+        this.logvarOffset = b.logvarOffset;
         int depth = Integer.numberOfTrailingZeros(b.size) - 2;
         trunk = addChildBlock("trunk", new DownStack(6, b.width, depth));
         int[] ch = trunk.channels();
@@ -58,7 +60,8 @@ public final class MotionEncoder extends ModelBlock {
         }
         NDArray q = posterior.forward(h, training);
         NDArray mu = q.get(":, :" + motionDim);
-        NDArray logvar = q.get(":, " + motionDim + ":").clip(-LOGVAR_LIMIT, LOGVAR_LIMIT);
+        NDArray lv = q.get(":, " + motionDim + ":");
+        NDArray logvar = (logvarOffset == 0 ? lv : lv.add(logvarOffset)).clip(-LOGVAR_LIMIT, LOGVAR_LIMIT);
         return new NDList(mu, logvar);
     }
 
@@ -74,6 +77,13 @@ public final class MotionEncoder extends ModelBlock {
         private int width = 32;
         private int motionDim = 32;
         private int featureDim = 128;
+        private float logvarOffset;
+
+        /** Added to the log-variance output (ModelConfig.logvarOffset). */
+        public Builder setLogvarOffset(double v) {
+            logvarOffset = (float) v;
+            return this;
+        }
 
         public Builder setSize(int size) {
             this.size = size;
@@ -97,7 +107,8 @@ public final class MotionEncoder extends ModelBlock {
 
         /** Feature width = 2 * motionCodeDim. */
         public Builder optConfig(ModelConfig cfg) {
-            return setSize(cfg.size).setWidth(cfg.width).setMotionDim(cfg.motionDim).setFeatureDim(2 * cfg.motionCodeDim);
+            return setSize(cfg.size).setWidth(cfg.width).setMotionDim(cfg.motionDim).setFeatureDim(2 * cfg.motionCodeDim)
+                    .setLogvarOffset(cfg.logvarOffset);
         }
 
         public MotionEncoder build() {
