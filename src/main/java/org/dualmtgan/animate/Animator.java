@@ -65,8 +65,13 @@ import java.util.function.Function;
  * thread for parallel inference.
  */
 public final class Animator implements AutoCloseable {
-    /** Samples (or interpolation steps) per engine batch: bounds memory for large requests. */
-    static final int SAMPLE_BATCH = 8;
+    /**
+     * Samples (or interpolation steps) per engine batch. One: oneDNN's AVX-512 kernels round
+     * differently at different batch sizes (a pixel value of sample 0 moved by 1/255 between n = 1
+     * and n = 3), and sample i of a request for n must equal sample i of a request for more. G
+     * still sees a batch of T frames per call, so the cost of going one sample at a time is small.
+     */
+    static final int SAMPLE_BATCH = 1;
     /** Frames per generator pass: bounds memory for long outputs (G runs frame by frame). */
     static final int FRAME_CHUNK = 64;
     /** Driving windows per motion-encoder pass. */
@@ -81,6 +86,8 @@ public final class Animator implements AutoCloseable {
     private final Path source;
     private final Preprocess preprocess;
     private final ReentrantLock lock = new ReentrantLock();
+    /** The progress listener of the calling thread ({@link #withProgress}), with the current call's counts. */
+    private static final ThreadLocal<Tracker> PROGRESS = new ThreadLocal<>();
     /** Whether {@link #close} frees the model (false for a {@link #view}). */
     private final boolean owner;
     private boolean closed;
@@ -265,6 +272,61 @@ public final class Animator implements AutoCloseable {
         return source;
     }
 
+    // ---- Progress. ----
+
+    /**
+     * Receives the frames a synthesis call has rendered so far and how many it renders in all, after
+     * each chunk of engine work (one video, up to 64 frames of it). It may throw an
+     * unchecked exception (for example {@link java.util.concurrent.CancellationException}) to stop
+     * the call between chunks.
+     */
+    @FunctionalInterface
+    public interface ProgressListener {
+        void progress(long framesDone, long framesTotal);
+    }
+
+    private static final class Tracker {
+        final ProgressListener listener;
+        long done;
+        long total;
+
+        Tracker(ProgressListener listener) {
+            this.listener = listener;
+        }
+    }
+
+    /**
+     * Runs {@code work} on this thread with {@code listener} told of the progress of every synthesis
+     * call it makes on any Animator (transfer, reconstruct, generate, sample, interpolate). Results
+     * are the same as without a listener.
+     */
+    public static <T> T withProgress(ProgressListener listener, java.util.function.Supplier<T> work) {
+        Tracker before = PROGRESS.get();
+        PROGRESS.set(new Tracker(listener));
+        try {
+            return work.get();
+        } finally {
+            if (before == null) PROGRESS.remove();
+            else PROGRESS.set(before);
+        }
+    }
+
+    /** A synthesis call starts: {@code total} frames to render. */
+    private static void begin(long total) {
+        Tracker t = PROGRESS.get();
+        if (t == null) return;
+        t.done = 0;
+        t.total = total;
+        t.listener.progress(0, total);
+    }
+
+    private static void rendered(long frames) {
+        Tracker t = PROGRESS.get();
+        if (t == null) return;
+        t.done += frames;
+        t.listener.progress(t.done, Math.max(t.total, t.done));
+    }
+
     // ---- Deterministic motion transfer. ----
 
     /**
@@ -275,6 +337,7 @@ public final class Animator implements AutoCloseable {
     public Video transfer(Video image, Video drivingVideo) {
         Video y = prepare("image", image).frame(0);
         Video v = prepare("driving video", drivingVideo);
+        begin(v.frames());
         return withModel(m -> render(m, y.toNDArray(m), drivingCodes(m, v), v.fps()).get(0));
     }
 
@@ -285,6 +348,7 @@ public final class Animator implements AutoCloseable {
     /** The video rebuilt from its first frame and its own motion: {@code transfer(video.frame(0), video)}. */
     public Video reconstruct(Video video) {
         Video v = prepare("video", video);
+        begin(v.frames());
         return withModel(m -> render(m, v.frame(0).toNDArray(m), drivingCodes(m, v), v.fps()).get(0));
     }
 
@@ -318,6 +382,7 @@ public final class Animator implements AutoCloseable {
             throw new InvalidInputException("frames (" + frames + ") must be at least the number of given frames (" + k + ")");
         }
         float[][] z = latents(seed, n, cfg.motionDim);
+        begin((long) n * frames);
         return withModel(m -> {
             NDArray y = given.frame(0).toNDArray(m);
             float[] prefix = k >= 2 ? model.encodeMotion(given.toNDArray(m).expandDims(0)).toFloatArray() : null;
@@ -362,6 +427,7 @@ public final class Animator implements AutoCloseable {
             }
             for (float f : z) if (!Float.isFinite(f)) throw new InvalidInputException("a motion latent holds a non-finite value");
         }
+        begin((long) latents.length * frames);
         return withModel(m -> {
             NDArray img = y.toNDArray(m);
             List<Video> out = new ArrayList<>(latents.length);
@@ -496,6 +562,7 @@ public final class Animator implements AutoCloseable {
                 for (int i = 0; i < b; i++) System.arraycopy(flat, i * n, buffers[i], from * fs, n);
                 part.close();
             }
+            rendered((long) b * (to - from));
         }
         List<Video> out = new ArrayList<>(b);
         for (float[] buf : buffers) out.add(new Video(buf, length, s, s, fps));

@@ -37,8 +37,20 @@ public final class ServeCommand implements Callable<Integer> {
     int port;
 
     @Option(names = "--host", paramLabel = "H", defaultValue = "127.0.0.1",
-            description = "Interface to listen on (0.0.0.0: every one; the API has no authentication). Default: ${DEFAULT-VALUE}.")
+            description = "Interface to listen on (0.0.0.0: every one; needs a token). Default: ${DEFAULT-VALUE}.")
     String host;
+
+    @Option(names = "--token", paramLabel = "T",
+            description = "Every API call must send 'Authorization: Bearer T'. Prefer the environment variable DUALMTGAN_TOKEN: an option shows in the process list.")
+    String token;
+
+    @Option(names = "--cors", paramLabel = "ORIGIN",
+            description = "Let pages from ORIGIN (e.g. https://example.org) call the API (repeatable). Default: no CORS.")
+    List<String> cors = new ArrayList<>();
+
+    @Option(names = "--job-ttl", paramLabel = "S", defaultValue = "900",
+            description = "Seconds a job and its result are kept after it ends. Default: ${DEFAULT-VALUE}.")
+    double jobTtl;
 
     @Option(names = "--model", paramLabel = "M",
             description = "A model to serve (repeatable): a checkpoint, an export, a run folder or a bundled name. Default: every bundled model.")
@@ -76,6 +88,10 @@ public final class ServeCommand implements Callable<Integer> {
         cfg.maxFrames = maxFrames;
         if (demo != null && !Files.isDirectory(demo)) throw new InvalidInputException(demo, "--demo is not a folder");
         cfg.demoDir = demo != null ? demo : (Files.isDirectory(Path.of("demo")) ? Path.of("demo") : null);
+        cfg.token = token != null ? token : System.getenv("DUALMTGAN_TOKEN");
+        if (cfg.token != null && cfg.token.isEmpty()) cfg.token = null;
+        cfg.corsOrigins = cors;
+        cfg.jobTtlMillis = Math.round(jobTtl * 1000);
         cfg.validate();
         List<String> chosen = models.isEmpty() ? Animator.bundled() : models;
         if (chosen.isEmpty()) {
@@ -97,8 +113,9 @@ public final class ServeCommand implements Callable<Integer> {
             registry.close();
             stopped.countDown();
         }, "dualmtgan-serve-stop"));
-        out.printf("Serving %d model%s (%s) at %s%nAPI: %sapi/v1  (docs/serve.md)  Ctrl-C stops.%n", registry.names().size(),
-                registry.names().size() == 1 ? "" : "s", String.join(", ", registry.names()), server.uri(), server.uri());
+        out.printf("Serving %d model%s (%s) at %s%nAPI: %sapi/v1  (docs/serve.md, %sopenapi.json)%s  Ctrl-C stops.%n", registry.names().size(),
+                registry.names().size() == 1 ? "" : "s", String.join(", ", registry.names()), server.uri(), server.uri(), server.uri(),
+                cfg.token != null ? "  Token required." : "");
         if (cfg.demoDir != null) out.printf("Demo inputs: %s%n", cfg.demoDir.toAbsolutePath().normalize());
         out.flush();
         stopped.await();

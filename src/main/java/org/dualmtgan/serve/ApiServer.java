@@ -1,78 +1,101 @@
 package org.dualmtgan.serve;
 
-import com.sun.net.httpserver.Headers;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+import io.javalin.http.HttpResponseException;
+import io.javalin.router.Endpoint;
 import org.dualmtgan.InvalidInputException;
 import org.dualmtgan.util.AtomicFiles;
 import org.dualmtgan.util.ProjectInfo;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.PrintStream;
-import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The HTTP API (under {@code /api/v1}) and the web page (at {@code /}) on the JDK's HTTP server.
+ * The HTTP API (under {@code /api/v1}), its OpenAPI description ({@code /openapi.json}) and the web
+ * page (at {@code /}), on Javalin (Jetty underneath: HTTP, multipart parsing, CORS).
  *
- * <p><b>Concurrency.</b> A synthesis request first takes one of {@code workers + queue} slots, or
- * is answered 503 at once, before its upload is read. Its upload is read on an HTTP thread; the
- * decoding, inference and encoding run on one of {@code workers} threads. The HTTP pool has a
- * thread per slot and a few more, so health checks and the page stay responsive while every slot
- * is busy. Each {@code Animator} serializes its own engine work.
+ * <p><b>Routes</b> come from one table ({@link #routes}), which the router registers and
+ * {@link OpenApi} describes. A known path asked with another method is 405 with {@code Allow}.
+ *
+ * <p><b>Authentication.</b> With a token ({@code --token} or {@code DUALMTGAN_TOKEN}), every API
+ * call needs {@code Authorization: Bearer TOKEN} (else 401); the page and {@code /openapi.json}
+ * stay public (they hold no data). Without a token the server binds only to loopback
+ * ({@link ServeConfig#validate}). CORS only for the origins given with {@code --cors}.
+ *
+ * <p><b>Concurrency.</b> A synthesis request or a job first takes one of {@code workers + queue}
+ * slots, or is answered 503 at once, before its upload is read. Its upload is read on an HTTP
+ * thread; the decoding, inference and encoding run on one of {@code workers} threads. A job keeps
+ * its slot until it ends. Each {@code Animator} serializes its own engine work.
  *
  * <p><b>Temporary files.</b> Each synthesis request gets a folder under the server's temporary
- * folder for its uploads and encoded outputs, deleted when the response is sent (or fails); the
- * server's folder is deleted when it stops.
+ * folder for its uploads and encoded outputs, deleted when the work is done; a job's folder keeps
+ * its result until the job expires or is deleted; the server's folder is deleted when it stops.
  *
  * <p><b>Errors</b> are JSON {@code {"error": "...", "field": "..."}}: 400 bad input (naming the
- * uploaded file or the field), 404 unknown route, model or demo input, 405 wrong method, 413 body
- * over the upload limit, 415 unknown format or Content-Type, 503 all slots busy, 500 internal
- * errors only.
+ * uploaded file or the field), 401 no or wrong token, 404 unknown route, model, demo input or
+ * job, 405 wrong method, 409 a job's result before it is done, 413 body over the upload limit, 415
+ * unknown format or Content-Type, 503 all slots busy, 500 internal errors only.
  */
 public final class ApiServer implements AutoCloseable {
     /** The API's path prefix. */
     public static final String API = "/api/v1";
+    static final String JOBS = API + "/jobs";
     private static final String RESOURCES = "/org/dualmtgan/serve/";
-    /** Static files of the web page: path, resource, content type. */
-    private static final String[][] PAGE = {
-            {"/", "index.html", "text/html; charset=utf-8"},
-            {"/index.html", "index.html", "text/html; charset=utf-8"},
-            {"/app.js", "app.js", "text/javascript; charset=utf-8"},
-            {"/style.css", "style.css", "text/css; charset=utf-8"},
-    };
     /** Lets the page load only its own script, style and the results it creates. */
     private static final String CSP = "default-src 'self'; img-src 'self' data: blob:; media-src 'self' data: blob:; "
             + "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+    private static final List<String> METHODS = List.of("GET", "POST", "PUT", "PATCH", "DELETE");
+
+    /**
+     * One route: method, Javalin path, OpenAPI operation id and summary, whether it is under the
+     * API (and needs the token), whether it is described, the synthesis operation it runs (or
+     * null), the success status and its description, the error statuses, and the handler.
+     */
+    record Route(String method, String path, String id, String summary, boolean api, boolean documented, String operation,
+                 String success, String successDescription, List<String> errors, io.javalin.http.Handler handler) {}
 
     private final ServeConfig cfg;
     private final ModelRegistry models;
     private final DemoInputs demos;
     private final Operations ops;
-    private final HttpServer http;
-    private final ExecutorService httpThreads;
+    private final Javalin app;
     private final ExecutorService workers;
+    private final ScheduledExecutorService sweeper;
     private final Semaphore slots;
     private final Path tempRoot;
+    private final Jobs jobs;
+    private final List<Route> routes;
     private final Map<String, byte[]> page = new LinkedHashMap<>();
     private final AtomicInteger running = new AtomicInteger();
     private final PrintStream log;
+    private final byte[] token;
     /** Runs on the worker before each synthesis (tests hold a worker busy with it). */
     volatile Runnable beforeWork = () -> {};
 
@@ -81,37 +104,107 @@ public final class ApiServer implements AutoCloseable {
         this.cfg = cfg;
         this.models = models;
         this.log = log;
+        this.token = cfg.token == null ? null : cfg.token.getBytes(StandardCharsets.UTF_8);
         this.demos = new DemoInputs(cfg.demoDir, cfg.shippedDemos);
         this.ops = new Operations(models, demos, cfg);
-        for (String[] p : PAGE) page.put(p[1], resource(p[1]));
+        for (String p : List.of("index.html", "app.js", "style.css")) page.put(p, resource(p));
         this.slots = new Semaphore(cfg.workers + cfg.queue);
         this.tempRoot = cfg.tempDir == null ? Files.createTempDirectory("dualmtgan-serve-")
                 : Files.createTempDirectory(Files.createDirectories(cfg.tempDir), "dualmtgan-serve-");
+        this.jobs = new Jobs(Duration.ofMillis(cfg.jobTtlMillis));
         this.workers = Executors.newFixedThreadPool(cfg.workers, threads("dualmtgan-worker-"));
-        this.httpThreads = Executors.newFixedThreadPool(cfg.workers + cfg.queue + 4, threads("dualmtgan-http-"));
-        HttpServer s;
-        try {
-            s = HttpServer.create(new InetSocketAddress(cfg.host, cfg.port), 64);
-        } catch (IOException e) {
-            shutdownPools();
-            AtomicFiles.deleteRecursively(tempRoot);
-            throw new InvalidInputException("cannot listen on " + cfg.host + ":" + cfg.port + ": " + e.getMessage());
-        }
-        this.http = s;
-        http.createContext("/", this::handle);
-        http.setExecutor(httpThreads);
+        this.sweeper = Executors.newSingleThreadScheduledExecutor(threads("dualmtgan-jobs-"));
+        long every = Math.max(100, Math.min(cfg.jobTtlMillis / 4, 30_000));
+        sweeper.scheduleWithFixedDelay(() -> jobs.expire(Instant.now()), every, every, TimeUnit.MILLISECONDS);
+        this.routes = table();
+        this.app = Javalin.create(c -> {
+            c.startup.showJavalinBanner = false;
+            c.startup.showOldJavalinVersionWarning = false;
+            c.jetty.host = cfg.host;
+            c.jetty.port = cfg.port;
+            // A thread per slot (uploads are read on HTTP threads) plus some, so health checks, job
+            // polls and the page answer while every slot is busy; Jetty keeps a few for itself.
+            QueuedThreadPool pool = new QueuedThreadPool(cfg.workers + cfg.queue + 16, 2);
+            pool.setName("dualmtgan-http");
+            pool.setDaemon(true);
+            c.jetty.threadPool = pool;
+            c.http.maxRequestSize = cfg.maxUploadBytes;
+            c.router.ignoreTrailingSlashes = true;
+            if (!cfg.corsOrigins.isEmpty()) {
+                c.bundledPlugins.enableCors(cors -> cors.addRule(rule -> {
+                    for (String o : cfg.corsOrigins) rule.allowHost(o);
+                    rule.exposeHeader("X-Elapsed-Ms");
+                    rule.exposeHeader("Content-Disposition");
+                    rule.exposeHeader("Location");
+                }));
+            }
+            if (log != null) {
+                c.requestLogger.http((ctx, ms) -> log.printf(Locale.ROOT, "%s %s %d %.2f s%n", ctx.method(), ctx.path(),
+                        ctx.statusCode(), ms / 1000.0));
+            }
+            c.routes.before(ctx -> {
+                ctx.header("X-Content-Type-Options", "nosniff");
+                authenticate(ctx);
+            });
+            Map<String, Set<String>> allowed = new LinkedHashMap<>();
+            for (Route r : routes) {
+                c.routes.addEndpoint(new Endpoint(HandlerType.findOrCreate(r.method()), r.path(), r.handler()));
+                allowed.computeIfAbsent(r.path(), k -> new LinkedHashSet<>()).add(r.method());
+            }
+            allowed.forEach((path, methods) -> {
+                for (String m : METHODS) {
+                    if (methods.contains(m)) continue;
+                    String allow = String.join(", ", methods);
+                    c.routes.addEndpoint(new Endpoint(HandlerType.findOrCreate(m), path, ctx -> {
+                        if (path.equals(JOBS + "/{id}") && m.equals("POST")) {
+                            throw new HttpError(404, "no job operation '" + ctx.pathParam("id") + "' (POST " + JOBS + "/"
+                                    + String.join(", " + JOBS + "/", Operations.NAMES) + ")");
+                        }
+                        ctx.header("Allow", allow);
+                        throw new HttpError(405, ctx.method() + " " + ctx.path() + " is not allowed; use " + allow);
+                    }));
+                }
+            });
+            c.routes.exception(HttpError.class, (e, ctx) -> error(ctx, e.status(), e.getMessage(), e.field()));
+            c.routes.exception(InvalidInputException.class, (e, ctx) -> error(ctx, 400, e.getMessage(), null));
+            c.routes.exception(HttpResponseException.class, (e, ctx) -> {
+                int status = e.getStatus();
+                String message = status == 413 ? Form.tooLarge(-1, cfg.maxUploadBytes).getMessage() : e.getMessage();
+                error(ctx, status, message, null);
+            });
+            c.routes.exception(Exception.class, (e, ctx) -> {
+                if (log != null) e.printStackTrace(log);
+                error(ctx, 500, "internal error: " + e, null);
+            });
+            c.routes.error(404, ctx -> {
+                if (ctx.resultInputStream() == null) {
+                    error(ctx, 404, "no such route: " + ctx.method() + " " + ctx.path() + " (GET " + API + " lists the endpoints)", null);
+                }
+            });
+        });
     }
 
     /** Starts serving {@code models} (owned by the caller, who closes them after {@link #close}). */
     public static ApiServer start(ServeConfig cfg, ModelRegistry models, PrintStream log) throws IOException {
         ApiServer s = new ApiServer(cfg, models, log);
-        s.http.start();
+        try {
+            s.app.start();
+        } catch (RuntimeException e) {
+            s.close();
+            throw new InvalidInputException("cannot listen on " + cfg.host + ":" + cfg.port + ": " + rootMessage(e));
+        }
         return s;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable c = e;
+        while (c.getCause() != null && c.getCause() != c) c = c.getCause();
+        return String.valueOf(c.getMessage());
     }
 
     /** The port listened on (the chosen one when the config asked for 0). */
     public int port() {
-        return http.getAddress().getPort();
+        return app.port();
     }
 
     /** The page's address, e.g. {@code http://127.0.0.1:8080/}. */
@@ -125,153 +218,171 @@ public final class ApiServer implements AutoCloseable {
         return tempRoot;
     }
 
-    /** Stops accepting, lets running requests finish for up to two seconds, deletes the temporary folder. */
-    @Override
-    public void close() {
-        http.stop(0);
-        shutdownPools();
-        AtomicFiles.deleteRecursively(tempRoot);
+    Jobs jobs() {
+        return jobs;
     }
 
-    private void shutdownPools() {
+    /** The routes the router serves (method and path), as registered: the OpenAPI test compares them with the description. */
+    List<String> registeredRoutes() {
+        List<String> out = new ArrayList<>();
+        for (var e : app.unsafe.internalRouter.allHttpHandlers()) {
+            if (e.endpoint.method.isHttpMethod()) out.add(e.endpoint.method + " " + e.endpoint.path);
+        }
+        return out;
+    }
+
+    /** The method and path of every route of the table (what the 405 handlers complete). */
+    List<String> tableRoutes() {
+        List<String> out = new ArrayList<>();
+        for (Route r : routes) out.add(r.method() + " " + r.path());
+        return out;
+    }
+
+    /** Stops accepting, lets running work finish for up to two seconds, deletes the temporary folder. */
+    @Override
+    public void close() {
+        try {
+            app.stop();
+        } catch (RuntimeException e) {
+            // Not started, or already stopping.
+        }
+        sweeper.shutdownNow();
+        jobs.close();
         workers.shutdown();
-        httpThreads.shutdown();
         try {
             if (!workers.awaitTermination(2, TimeUnit.SECONDS)) workers.shutdownNow();
-            if (!httpThreads.awaitTermination(2, TimeUnit.SECONDS)) httpThreads.shutdownNow();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        AtomicFiles.deleteRecursively(tempRoot);
     }
 
-    // ---- Routing. ----
+    // ---- Routes. ----
 
-    private interface Operation {
-        Outputs.Body run(Form form, Path dir) throws IOException;
-    }
+    private static final List<String> SYNTH_ERRORS = List.of("400", "404", "413", "415", "503");
 
-    private void handle(HttpExchange ex) {
-        long t0 = System.nanoTime();
-        int status = 500;
-        try {
-            status = route(ex);
-        } catch (HttpError e) {
-            status = e.status();
-            sendError(ex, e.status(), e.getMessage(), e.field());
-        } catch (InvalidInputException e) {
-            status = 400;
-            sendError(ex, 400, e.getMessage(), null);
-        } catch (IOException e) {
-            // The client went away or sent a broken body: nothing useful can be answered.
-            status = 400;
-            sendError(ex, 400, "cannot read the request: " + e.getMessage(), null);
-        } catch (RuntimeException | Error e) {
-            status = 500;
-            if (log != null) e.printStackTrace(log);
-            sendError(ex, 500, "internal error: " + e, null);
-        } finally {
-            ex.close();
-            if (log != null) {
-                log.printf(Locale.ROOT, "%s %s %d %.2f s%n", ex.getRequestMethod(), ex.getRequestURI().getRawPath(), status,
-                        (System.nanoTime() - t0) / 1e9);
-            }
+    private List<Route> table() {
+        List<Route> t = new ArrayList<>();
+        for (String p : List.of("/", "/index.html")) {
+            t.add(new Route("GET", p, p.equals("/") ? "page" : "pageIndex", "The web page", false, false, null, "200", "HTML",
+                    List.of(), ctx -> sendPage(ctx, "index.html", "text/html; charset=utf-8")));
         }
+        t.add(new Route("GET", "/app.js", "pageScript", "The page's script", false, false, null, "200", "JavaScript", List.of(),
+                ctx -> sendPage(ctx, "app.js", "text/javascript; charset=utf-8")));
+        t.add(new Route("GET", "/style.css", "pageStyle", "The page's style", false, false, null, "200", "CSS", List.of(),
+                ctx -> sendPage(ctx, "style.css", "text/css; charset=utf-8")));
+        t.add(new Route("GET", "/openapi.json", "openapi", "This description", false, true, null, "200", "OpenAPI 3.0 JSON", List.of(),
+                ctx -> json(ctx, 200, OpenApi.document(routes, token != null))));
+        t.add(new Route("GET", API, "index", "The list of endpoints", true, true, null, "200", "JSON", List.of(),
+                ctx -> json(ctx, 200, index())));
+        t.add(new Route("GET", API + "/health", "health", "Status, models, workers, running requests and free slots", true, true,
+                null, "200", "JSON", List.of(), ctx -> json(ctx, 200, health())));
+        t.add(new Route("GET", API + "/models", "models", "The loaded models with their cards", true, true, null, "200", "JSON",
+                List.of(), ctx -> json(ctx, 200, Map.of("models", models.cards()))));
+        t.add(new Route("GET", API + "/demos", "demos", "The example inputs", true, true, null, "200", "JSON", List.of(),
+                ctx -> json(ctx, 200, Map.of("demos", demos.list()))));
+        t.add(new Route("GET", API + "/demos/{name}", "demo", "An example input's bytes", true, true, null, "200", "the file",
+                List.of("404"), this::sendDemo));
+        for (String op : Operations.NAMES) {
+            t.add(new Route("POST", API + "/" + op, op, summary(op), true, true, op, "200",
+                    "the result: a file, a ZIP of files, a contact sheet or JSON (docs/serve.md, Responses)", SYNTH_ERRORS,
+                    ctx -> synthesize(ctx, ops.byName(op))));
+            t.add(new Route("POST", JOBS + "/" + op, op + "Job", summary(op) + ", as a job: answers its id at once", true, true, op,
+                    "202", "the job (state, progress, URLs)", SYNTH_ERRORS, ctx -> submitJob(ctx, op)));
+        }
+        t.add(new Route("GET", JOBS, "jobs", "Every job, newest first", true, true, null, "200", "JSON", List.of(),
+                ctx -> json(ctx, 200, Map.of("jobs", jobs.all().stream().map(j -> jobs.describe(j, JOBS)).toList()))));
+        t.add(new Route("GET", JOBS + "/{id}", "job", "A job's state and progress (frames done of total)", true, true, null, "200",
+                "JSON", List.of("404"), ctx -> json(ctx, 200, jobs.describe(job(ctx), JOBS))));
+        t.add(new Route("GET", JOBS + "/{id}/result", "jobResult", "A finished job's result (as the synchronous endpoint answers)",
+                true, true, null, "200", "the result", List.of("404", "409"), this::jobResult));
+        t.add(new Route("DELETE", JOBS + "/{id}", "cancelJob", "Cancels a job, or deletes a finished one with its files", true, true,
+                null, "200", "JSON", List.of("404"), this::cancelJob));
+        return t;
     }
 
-    /** Dispatches on method and path; returns the status sent. */
-    private int route(HttpExchange ex) throws IOException {
-        String method = ex.getRequestMethod().toUpperCase(Locale.ROOT);
-        String path = ex.getRequestURI().getRawPath();
-        for (String[] p : PAGE) {
-            if (p[0].equals(path)) {
-                requireMethod(ex, method, "GET");
-                Headers h = ex.getResponseHeaders();
-                h.set("Content-Security-Policy", CSP);
-                h.set("Cache-Control", "no-cache");
-                return send(ex, 200, p[2], page.get(p[1]));
-            }
-        }
-        switch (path) {
-            case API, API + "/" -> {
-                requireMethod(ex, method, "GET");
-                return sendJson(ex, 200, index());
-            }
-            case API + "/health" -> {
-                requireMethod(ex, method, "GET");
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("status", "ok");
-                m.put("version", ProjectInfo.version());
-                m.put("models", models.names());
-                m.put("workers", cfg.workers);
-                m.put("running", running.get());
-                m.put("freeSlots", slots.availablePermits());
-                return sendJson(ex, 200, m);
-            }
-            case API + "/models" -> {
-                requireMethod(ex, method, "GET");
-                return sendJson(ex, 200, Map.of("models", models.cards()));
-            }
-            case API + "/demos" -> {
-                requireMethod(ex, method, "GET");
-                return sendJson(ex, 200, Map.of("demos", demos.list()));
-            }
-            case API + "/transfer" -> {
-                return synthesize(ex, method, ops::transfer);
-            }
-            case API + "/generate" -> {
-                return synthesize(ex, method, ops::generate);
-            }
-            case API + "/reconstruct" -> {
-                return synthesize(ex, method, ops::reconstruct);
-            }
-            case API + "/interpolate" -> {
-                return synthesize(ex, method, ops::interpolate);
-            }
-            default -> {
-                String demoPrefix = API + "/demos/";
-                if (path.startsWith(demoPrefix)) {
-                    requireMethod(ex, method, "GET");
-                    String name = path.substring(demoPrefix.length());
-                    byte[] bytes = demos.bytes(name);
-                    if (bytes == null) throw new HttpError(404, "no demo input '" + name + "' (GET " + API + "/demos lists them)");
-                    ex.getResponseHeaders().set("Cache-Control", "max-age=3600");
-                    return send(ex, 200, DemoInputs.type(name), bytes);
-                }
-                throw new HttpError(404, "no such route: " + method + " " + path + " (GET " + API + " lists the endpoints)");
-            }
-        }
+    private static String summary(String op) {
+        return switch (op) {
+            case "transfer" -> "Motion transfer: the image moves as the driving video does";
+            case "generate" -> "Stochastic generation: n videos of the image with sampled motion";
+            case "reconstruct" -> "A video rebuilt from its first frame and its own motion";
+            default -> "Videos blending motion A into motion B";
+        };
     }
 
-    private static Map<String, Object> index() {
+    private Map<String, Object> index() {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("endpoints", List.of(
-                "GET " + API + "/health", "GET " + API + "/models", "GET " + API + "/demos", "GET " + API + "/demos/NAME",
-                "POST " + API + "/transfer", "POST " + API + "/generate", "POST " + API + "/reconstruct",
-                "POST " + API + "/interpolate"));
+        List<String> endpoints = new ArrayList<>();
+        for (Route r : routes) if (r.api()) endpoints.add(r.method() + " " + r.path());
+        m.put("endpoints", endpoints);
+        m.put("openapi", "/openapi.json");
         m.put("docs", "docs/serve.md");
         return m;
     }
 
-    /** A known path with the wrong method: 405 with the Allow header. */
-    private static void requireMethod(HttpExchange ex, String method, String allowed) {
-        if (method.equals(allowed)) return;
-        ex.getResponseHeaders().set("Allow", allowed);
-        throw new HttpError(405, method + " " + ex.getRequestURI().getRawPath() + " is not allowed; use " + allowed);
+    private Map<String, Object> health() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("status", "ok");
+        m.put("version", ProjectInfo.version());
+        m.put("models", models.names());
+        m.put("workers", cfg.workers);
+        m.put("running", running.get());
+        m.put("freeSlots", slots.availablePermits());
+        m.put("jobs", jobs.size());
+        return m;
+    }
+
+    /** 401 for an API call without the server's bearer token (when it has one). */
+    private void authenticate(Context ctx) {
+        if (token == null || !ctx.path().startsWith(API) || "OPTIONS".equals(ctx.method().toString())) return;
+        String h = ctx.header("Authorization");
+        String prefix = "Bearer ";
+        boolean ok = h != null && h.regionMatches(true, 0, prefix, 0, prefix.length())
+                && MessageDigest.isEqual(h.substring(prefix.length()).trim().getBytes(StandardCharsets.UTF_8), token);
+        if (!ok) {
+            ctx.header("WWW-Authenticate", "Bearer realm=\"dualmtgan\"");
+            throw new HttpError(401, h == null ? "this server needs a token: send Authorization: Bearer TOKEN"
+                    : "the bearer token is wrong");
+        }
+    }
+
+    private void sendPage(Context ctx, String name, String type) {
+        ctx.header("Content-Security-Policy", CSP);
+        ctx.header("Cache-Control", "no-cache");
+        ctx.status(200).contentType(type).result(page.get(name));
+    }
+
+    private void sendDemo(Context ctx) throws IOException {
+        String name = ctx.pathParam("name");
+        byte[] bytes = demos.bytes(name);
+        if (bytes == null) throw new HttpError(404, "no demo input '" + name + "' (GET " + API + "/demos lists them)");
+        ctx.header("Cache-Control", "max-age=3600");
+        ctx.status(200).contentType(DemoInputs.type(name)).result(bytes);
+    }
+
+    // ---- Synthesis. ----
+
+    /** Takes a slot or answers 503 (before the upload is read). */
+    private void acquire() {
+        if (!slots.tryAcquire()) {
+            throw new HttpError(503, "the server is busy (" + (cfg.workers + cfg.queue) + " requests running or waiting); retry later");
+        }
     }
 
     /** A synthesis request: a slot or 503, the form into a fresh folder, the work on a worker, the folder removed. */
-    private int synthesize(HttpExchange ex, String method, Operation op) throws IOException {
-        requireMethod(ex, method, "POST");
-        if (!slots.tryAcquire()) {
-            ex.getResponseHeaders().set("Retry-After", "5");
-            throw new HttpError(503, "the server is busy (" + (cfg.workers + cfg.queue) + " requests running or waiting); retry later");
+    private void synthesize(Context ctx, Operations.Operation op) throws IOException {
+        try {
+            acquire();
+        } catch (HttpError e) {
+            ctx.header("Retry-After", "5");
+            throw e;
         }
         Path dir = null;
         Outputs.Body body;
         long elapsedMs;
         try {
             dir = Files.createTempDirectory(tempRoot, "request-");
-            Form form = Form.read(ex, dir, cfg.maxUploadBytes);
+            Form form = Form.read(ctx, dir, cfg.maxUploadBytes);
             Path requestDir = dir;
             long t0 = System.nanoTime();
             Future<Outputs.Body> f = null;
@@ -306,70 +417,101 @@ public final class ApiServer implements AutoCloseable {
             if (dir != null) AtomicFiles.deleteRecursively(dir);
             slots.release();
         }
-        Headers h = ex.getResponseHeaders();
-        h.set("X-Elapsed-Ms", Long.toString(elapsedMs));
-        h.set("Cache-Control", "no-store");
-        if (body.fileName() != null) h.set("Content-Disposition", "inline; filename=\"" + body.fileName() + "\"");
-        return send(ex, 200, body.contentType(), body.bytes());
+        ctx.header("X-Elapsed-Ms", Long.toString(elapsedMs));
+        sendBody(ctx, body.contentType(), body.bytes(), body.fileName());
+    }
+
+    private static void sendBody(Context ctx, String type, byte[] bytes, String fileName) {
+        ctx.header("Cache-Control", "no-store");
+        if (fileName != null) ctx.header("Content-Disposition", "inline; filename=\"" + fileName + "\"");
+        ctx.status(200).contentType(type).result(bytes);
+    }
+
+    // ---- Jobs. ----
+
+    private void submitJob(Context ctx, String operation) throws IOException {
+        Operations.Operation op = ops.byName(operation);
+        try {
+            acquire();
+        } catch (HttpError e) {
+            ctx.header("Retry-After", "5");
+            throw e;
+        }
+        Path dir = null;
+        boolean submitted = false;
+        try {
+            String id = jobs.newId();
+            dir = Files.createDirectory(tempRoot.resolve("job-" + id));
+            Form form = Form.read(ctx, dir, cfg.maxUploadBytes);
+            Operations.checkFields(operation, form);
+            Jobs.Job job = jobs.submit(id, operation, dir, form, (f, d) -> {
+                running.incrementAndGet();
+                try {
+                    return op.run(f, d);
+                } finally {
+                    running.decrementAndGet();
+                }
+            }, workers, () -> beforeWork.run(), slots::release);
+            submitted = true;
+            ctx.header("Location", JOBS + "/" + id);
+            json(ctx, 202, jobs.describe(job, JOBS));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            throw new HttpError(503, "the server is stopping");
+        } finally {
+            if (!submitted) {
+                if (dir != null) AtomicFiles.deleteRecursively(dir);
+                slots.release();
+            }
+        }
+    }
+
+    private Jobs.Job job(Context ctx) {
+        String id = ctx.pathParam("id");
+        Jobs.Job j = jobs.get(id);
+        if (j == null) {
+            throw new HttpError(404, "no job '" + id + "' (it may have expired: jobs are kept " + cfg.jobTtlMillis / 1000
+                    + " s after they end)");
+        }
+        return j;
+    }
+
+    private void jobResult(Context ctx) throws IOException {
+        Jobs.Job j = job(ctx);
+        switch (j.state) {
+            case DONE -> sendBody(ctx, j.contentType, Files.readAllBytes(j.result), j.fileName);
+            case FAILED -> throw j.error;
+            default -> throw new HttpError(409, "job " + j.id + " is " + j.state.name().toLowerCase(Locale.ROOT)
+                    + " (" + j.framesDone + " of " + j.framesTotal + " frames): poll GET " + JOBS + "/" + j.id);
+        }
+    }
+
+    private void cancelJob(Context ctx) {
+        Jobs.Job j = job(ctx);
+        boolean ended = j.ended();
+        Jobs.State s = jobs.cancel(j);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", j.id);
+        m.put("state", ended ? "deleted" : s.name().toLowerCase(Locale.ROOT));
+        json(ctx, 200, m);
     }
 
     // ---- Responses. ----
 
-    private int sendJson(HttpExchange ex, int status, Object doc) throws IOException {
-        return send(ex, status, "application/json", Outputs.JSON.writeValueAsBytes(doc));
-    }
-
-    private static int send(HttpExchange ex, int status, String type, byte[] body) throws IOException {
-        Headers h = ex.getResponseHeaders();
-        h.set("Content-Type", type);
-        h.set("X-Content-Type-Options", "nosniff");
-        ex.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
-        try (OutputStream out = ex.getResponseBody()) {
-            out.write(body);
+    private static void json(Context ctx, int status, Object doc) {
+        byte[] body;
+        try {
+            body = Outputs.JSON.writeValueAsBytes(doc);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
         }
-        return status;
+        ctx.status(status).contentType("application/json").result(body);
     }
 
-    /**
-     * Sends an error. The request body may be partly unread (a refusal before or while reading
-     * it): closing the connection with bytes pending would reset it and the client would lose the
-     * answer, so the rest is read and discarded first, up to {@value #DRAIN_BYTES} bytes.
-     */
-    private void sendError(HttpExchange ex, int status, String message, String field) {
+    private static void error(Context ctx, int status, String message, String field) {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("error", message);
         doc.put("field", field);
-        try {
-            byte[] body = Outputs.JSON.writeValueAsBytes(doc);
-            Headers h = ex.getResponseHeaders();
-            h.set("Content-Type", "application/json");
-            h.set("X-Content-Type-Options", "nosniff");
-            ex.sendResponseHeaders(status, body.length);
-            OutputStream out = ex.getResponseBody();
-            out.write(body);
-            out.flush();
-            drain(ex);
-            out.close();
-        } catch (IOException | RuntimeException e) {
-            // Headers already sent or the client is gone: the exchange is closed by the caller.
-        }
-    }
-
-    /** Most bytes of an unread request body discarded so that an error reaches the client. */
-    static final long DRAIN_BYTES = 64L << 20;
-
-    private static void drain(HttpExchange ex) throws IOException {
-        String length = ex.getRequestHeaders().getFirst("Content-Length");
-        try {
-            // A body announced larger than the drain limit is not read at all; the connection closes.
-            if (length != null && Long.parseLong(length.trim()) > DRAIN_BYTES) return;
-        } catch (NumberFormatException e) {
-            return;
-        }
-        InputStream in = ex.getRequestBody();
-        byte[] buf = new byte[64 * 1024];
-        long total = 0;
-        for (int n; total <= DRAIN_BYTES && (n = in.read(buf)) >= 0; ) total += n;
+        json(ctx, status, doc);
     }
 
     private static byte[] resource(String name) throws IOException {

@@ -1,12 +1,17 @@
 package org.dualmtgan.serve;
 
-import com.sun.net.httpserver.HttpExchange;
+import io.javalin.http.Context;
+import jakarta.servlet.MultipartConfigElement;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.Part;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -22,14 +27,23 @@ final class Form {
     private final Map<String, String> fields = new LinkedHashMap<>();
     private final Map<String, Upload> uploads = new LinkedHashMap<>();
 
+    /** The request attribute through which Jetty's servlet layer takes a multipart configuration. */
+    private static final String MULTIPART_CONFIG = "org.eclipse.jetty.multipartConfig";
+    /** Most parts of a multipart body. */
+    static final int MAX_PARTS = 32;
+    /** Longest text field, and longest form-urlencoded body, in bytes. */
+    static final int MAX_TEXT = 64 * 1024;
+
     /**
-     * Reads the query and the body of {@code ex}. A body over {@code limit} bytes is refused with
-     * 413, from its Content-Length before reading when it has one, else as soon as the count passes.
+     * Reads the query and the body of {@code ctx} (multipart parsed by Jetty through Javalin; each
+     * uploaded file copied into {@code dir} under a safe name). A body over {@code limit} bytes is
+     * refused with 413: from its Content-Length before reading when it has one, else by the
+     * multipart parser's size limit as it streams.
      */
-    static Form read(HttpExchange ex, Path dir, long limit) throws IOException {
+    static Form read(Context ctx, Path dir, long limit) throws IOException {
         Form form = new Form();
-        form.addQuery(ex.getRequestURI().getRawQuery());
-        String lengthHeader = ex.getRequestHeaders().getFirst("Content-Length");
+        form.addQuery(ctx.queryString());
+        String lengthHeader = ctx.header("Content-Length");
         long length = -1;
         if (lengthHeader != null) {
             try {
@@ -39,26 +53,71 @@ final class Form {
             }
         }
         if (length > limit) throw tooLarge(length, limit);
-        boolean chunked = "chunked".equalsIgnoreCase(String.valueOf(ex.getRequestHeaders().getFirst("Transfer-Encoding")).trim());
+        boolean chunked = "chunked".equalsIgnoreCase(String.valueOf(ctx.header("Transfer-Encoding")).trim());
         if (length <= 0 && !chunked) return form;
-        String type = ex.getRequestHeaders().getFirst("Content-Type");
+        String type = ctx.header("Content-Type");
         String mime = type == null ? "" : type.split(";")[0].trim().toLowerCase(Locale.ROOT);
-        InputStream body = new LimitedInput(ex.getRequestBody(), limit);
         switch (mime) {
-            case "multipart/form-data" -> {
-                String boundary = Multipart.boundary(type);
-                if (boundary == null) throw HttpError.badRequest(null, "multipart/form-data without a boundary");
-                Multipart.read(body, boundary, dir, form);
-            }
+            case "multipart/form-data" -> form.readMultipart(ctx, dir, limit);
             case "application/x-www-form-urlencoded" -> {
-                byte[] text = body.readNBytes(Multipart.MAX_TEXT + 1);
-                if (text.length > Multipart.MAX_TEXT) throw HttpError.badRequest(null, "form body longer than " + Multipart.MAX_TEXT + " bytes");
+                byte[] text;
+                try (InputStream in = ctx.req().getInputStream()) {
+                    text = in.readNBytes(MAX_TEXT + 1);
+                }
+                if (text.length > MAX_TEXT) throw HttpError.badRequest(null, "form body longer than " + MAX_TEXT + " bytes");
                 form.addQuery(new String(text, StandardCharsets.US_ASCII));
             }
             default -> throw new HttpError(415, "unsupported Content-Type '" + (type == null ? "" : type)
                     + "': send multipart/form-data (files) or application/x-www-form-urlencoded");
         }
         return form;
+    }
+
+    private void readMultipart(Context ctx, Path dir, long limit) throws IOException {
+        Collection<Part> parts;
+        // Jetty's parser spools parts over 64 KiB into the request's own folder, removed with it.
+        Path spool = Files.createDirectories(dir.resolve(".parts"));
+        ctx.req().setAttribute(MULTIPART_CONFIG, new MultipartConfigElement(spool.toString(), limit, limit, 64 * 1024));
+        try {
+            parts = ctx.req().getParts();
+        } catch (ServletException | IOException | RuntimeException e) {
+            throw multipartFailure(e, limit);
+        }
+        if (parts.size() > MAX_PARTS) throw HttpError.badRequest(null, "too many parts in the form (at most " + MAX_PARTS + ")");
+        int index = 0;
+        for (Part p : parts) {
+            index++;
+            String name = p.getName();
+            if (name == null || name.isEmpty()) throw HttpError.badRequest(null, "malformed multipart/form-data body: a part has no field name");
+            String fileName = p.getSubmittedFileName();
+            if (fileName == null) {
+                if (p.getSize() > MAX_TEXT) throw HttpError.badRequest(name, "field '" + name + "' is longer than " + MAX_TEXT + " bytes");
+                try (InputStream in = p.getInputStream()) {
+                    addField(name, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+                }
+                continue;
+            }
+            String shown = Uploads.displayName(fileName);
+            // A file input left empty in a browser form sends a part with no name and no bytes: no upload.
+            if (p.getSize() == 0 && shown.isEmpty()) continue;
+            String partType = p.getContentType();
+            Path file = dir.resolve(Uploads.storedName(index, shown, partType));
+            try (InputStream in = p.getInputStream()) {
+                Files.copy(in, file);
+            }
+            addUpload(new Upload(name, shown.isEmpty() ? "upload" : shown, file, Files.size(file), partType));
+        }
+    }
+
+    /** What a failure of Jetty's multipart parser means for the client: 413 over the limit, else 400. */
+    private static HttpError multipartFailure(Exception e, long limit) {
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            String m = String.valueOf(c.getMessage()).toLowerCase(Locale.ROOT);
+            if (m.contains("max") && (m.contains("size") || m.contains("length")) || m.contains("too large") || m.contains("exceed")) {
+                return tooLarge(-1, limit);
+            }
+        }
+        return HttpError.badRequest(null, "malformed multipart/form-data body: " + e.getMessage());
     }
 
     static HttpError tooLarge(long length, long limit) {
@@ -169,36 +228,5 @@ final class Form {
             case "false", "0", "no", "off" -> false;
             default -> throw HttpError.badRequest(name, name + " must be true or false, got '" + v + "'");
         };
-    }
-
-    /** Counts request bytes and refuses the request (413) once they pass the limit. */
-    private static final class LimitedInput extends InputStream {
-        private final InputStream in;
-        private final long limit;
-        private long count;
-
-        LimitedInput(InputStream in, long limit) {
-            this.in = in;
-            this.limit = limit;
-        }
-
-        @Override
-        public int read() throws IOException {
-            int b = in.read();
-            if (b >= 0) add(1);
-            return b;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n = in.read(b, off, len);
-            if (n > 0) add(n);
-            return n;
-        }
-
-        private void add(int n) {
-            count += n;
-            if (count > limit) throw tooLarge(-1, limit);
-        }
     }
 }

@@ -38,6 +38,44 @@ final class Operations {
         this.cfg = cfg;
     }
 
+    /** The operations by endpoint name, in the order the API lists them. */
+    static final List<String> NAMES = List.of("transfer", "generate", "reconstruct", "interpolate");
+    /** Text fields of each operation beyond the common ones (the API description lists them). */
+    static final Map<String, List<String>> TEXT = Map.of("transfer", List.of("maxFrames"), "reconstruct", List.of("maxFrames"),
+            "generate", List.of("n", "seed", "frames", "given"), "interpolate", List.of("steps"));
+    /** File inputs of each operation (each also takes FIELDDemo, the name of an example input). */
+    static final Map<String, List<String>> INPUTS = Map.of("transfer", List.of("image", "driving"), "reconstruct", List.of("video"),
+            "generate", List.of("image"), "interpolate", List.of("image", "motionA", "motionB"));
+    /** The common fields of every operation. */
+    static Set<String> common() {
+        return COMMON;
+    }
+
+    /** One operation by endpoint name: reads the form, computes, encodes. */
+    interface Operation {
+        Outputs.Body run(Form form, Path dir) throws IOException;
+    }
+
+    /** The operation named {@code name} (one of {@link #NAMES}), or null. */
+    Operation byName(String name) {
+        return switch (name) {
+            case "transfer" -> this::transfer;
+            case "generate" -> this::generate;
+            case "reconstruct" -> this::reconstruct;
+            case "interpolate" -> this::interpolate;
+            default -> null;
+        };
+    }
+
+    /** Refuses fields operation {@code op} does not take (400 naming the first), before any work. */
+    static void checkFields(String op, Form f) {
+        f.allowOnly(op, fields(op));
+    }
+
+    private static Set<String> fields(String op) {
+        return fields(TEXT.get(op), INPUTS.get(op));
+    }
+
     /** The endpoint's fields: the common ones, the text fields, and FIELD plus FIELDDemo per input. */
     private static Set<String> fields(List<String> text, List<String> inputs) {
         Set<String> all = new TreeSet<>(COMMON);
@@ -64,7 +102,7 @@ final class Operations {
 
     /** POST /api/v1/transfer: the image moves as the driving video does. */
     Outputs.Body transfer(Form f, Path dir) throws IOException {
-        f.allowOnly("transfer", fields(List.of("maxFrames"), List.of("image", "driving")));
+        f.allowOnly("transfer", fields("transfer"));
         Options o = Options.of(f);
         Map.Entry<String, Animator> m = models.get(f.text("model", null));
         Animator a = m.getValue();
@@ -79,7 +117,7 @@ final class Operations {
 
     /** POST /api/v1/reconstruct: a video rebuilt from its first frame and its own motion. */
     Outputs.Body reconstruct(Form f, Path dir) throws IOException {
-        f.allowOnly("reconstruct", fields(List.of("maxFrames"), List.of("video")));
+        f.allowOnly("reconstruct", fields("reconstruct"));
         Options o = Options.of(f);
         Map.Entry<String, Animator> m = models.get(f.text("model", null));
         Animator a = m.getValue();
@@ -92,7 +130,7 @@ final class Operations {
 
     /** POST /api/v1/generate: n videos of the image with sampled motion, reproducible from the seed. */
     Outputs.Body generate(Form f, Path dir) throws IOException {
-        f.allowOnly("generate", fields(List.of("n", "seed", "frames", "given"), List.of("image")));
+        f.allowOnly("generate", fields("generate"));
         Options o = Options.of(f);
         Map.Entry<String, Animator> m = models.get(f.text("model", null));
         Animator a = m.getValue();
@@ -117,7 +155,7 @@ final class Operations {
 
     /** POST /api/v1/interpolate: steps videos blending motion A into motion B. */
     Outputs.Body interpolate(Form f, Path dir) throws IOException {
-        f.allowOnly("interpolate", fields(List.of("steps"), List.of("image", "motionA", "motionB")));
+        f.allowOnly("interpolate", fields("interpolate"));
         Options o = Options.of(f);
         Map.Entry<String, Animator> m = models.get(f.text("model", null));
         Animator a = m.getValue();

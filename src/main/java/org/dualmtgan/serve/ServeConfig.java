@@ -30,9 +30,31 @@ public final class ServeConfig {
     /** Parent of the per-request temporary folders (null: the system's temporary folder). */
     public Path tempDir;
 
+    /** Bearer token every API call must carry, or null for none (then only loopback may be bound). */
+    public String token;
+    /** Origins allowed to call the API from a browser page elsewhere (CORS); empty: none. */
+    public java.util.List<String> corsOrigins = new java.util.ArrayList<>();
+    /** How long a job and its result are kept after it ends, in milliseconds. */
+    public long jobTtlMillis = 15 * 60 * 1000L;
+
     /** Throws {@link InvalidInputException} naming the first bad setting. */
     public void validate() {
         if (host == null || host.isBlank()) throw new InvalidInputException("--host must not be empty");
+        if (token != null && (token.isBlank() || token.length() < 8 || token.chars().anyMatch(c -> c <= ' ' || c > '~'))) {
+            throw new InvalidInputException("the token must be at least 8 printable ASCII characters without spaces");
+        }
+        if (token == null && !loopback(host)) {
+            throw new InvalidInputException("--host " + host + " is not a loopback address: without a token (--token or "
+                    + "DUALMTGAN_TOKEN) the server listens on 127.0.0.1 or ::1 only");
+        }
+        for (String o : corsOrigins) {
+            if (!o.matches("https?://[A-Za-z0-9.\\[\\]:-]+")) {
+                throw new InvalidInputException("--cors '" + o + "' is not an origin (scheme://host[:port], e.g. https://example.org)");
+            }
+        }
+        if (jobTtlMillis < 100 || jobTtlMillis > 7L * 24 * 3600 * 1000) {
+            throw new InvalidInputException("--job-ttl must be between 0.1 s and 7 days, got " + jobTtlMillis / 1000.0 + " s");
+        }
         if (port < 0 || port > 65535) throw new InvalidInputException("--port must be between 0 and 65535, got " + port);
         if (maxUploadBytes < 1) throw new InvalidInputException("--max-upload-mb must be at least 1");
         if (workers < 1 || workers > 64) throw new InvalidInputException("--workers must be between 1 and 64, got " + workers);
@@ -42,6 +64,16 @@ public final class ServeConfig {
         }
         if (maxSamples < 2 || maxSamples > org.dualmtgan.animate.Animator.MAX_COUNT) {
             throw new InvalidInputException("max samples must be between 2 and " + org.dualmtgan.animate.Animator.MAX_COUNT + ", got " + maxSamples);
+        }
+    }
+
+    /** Whether {@code host} names only this machine (a loopback address or "localhost"). */
+    static boolean loopback(String host) {
+        try {
+            for (java.net.InetAddress a : java.net.InetAddress.getAllByName(host)) if (!a.isLoopbackAddress()) return false;
+            return true;
+        } catch (java.net.UnknownHostException e) {
+            throw new InvalidInputException("--host " + host + ": unknown host");
         }
     }
 }

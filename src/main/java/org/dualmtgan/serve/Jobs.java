@@ -1,0 +1,247 @@
+package org.dualmtgan.serve;
+
+import org.dualmtgan.animate.Animator;
+import org.dualmtgan.util.AtomicFiles;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.function.Consumer;
+
+/**
+ * Long work as jobs: a submitted job runs on a worker like a synchronous request, reports its
+ * progress (frames rendered of the total, from {@link Animator#withProgress}), keeps its result in
+ * its own folder, and is removed with its files {@code ttl} after it ends (or when deleted). A job
+ * holds its server slot from submission until it ends, so jobs and synchronous requests share one
+ * bound on the work in flight.
+ */
+final class Jobs implements AutoCloseable {
+    enum State { QUEUED, RUNNING, DONE, FAILED, CANCELLED }
+
+    /** One job. Fields written by the worker are volatile: readers are HTTP threads. */
+    static final class Job {
+        final String id;
+        final String operation;
+        final Instant created = Instant.now();
+        final Path dir;
+        volatile State state = State.QUEUED;
+        volatile long framesDone;
+        volatile long framesTotal;
+        volatile Instant finished;
+        volatile HttpError error;
+        volatile Path result;
+        volatile String contentType;
+        volatile String fileName;
+        volatile boolean cancelRequested;
+        volatile Future<?> future;
+
+        Job(String id, String operation, Path dir) {
+            this.id = id;
+            this.operation = operation;
+            this.dir = dir;
+        }
+
+        boolean ended() {
+            State s = state;
+            return s == State.DONE || s == State.FAILED || s == State.CANCELLED;
+        }
+    }
+
+    private final Map<String, Job> jobs = new ConcurrentHashMap<>();
+    private final Duration ttl;
+    private final SecureRandom random = new SecureRandom();
+    /** Runs after each progress report on the worker (tests slow or hold a job with it). */
+    volatile Consumer<Job> onProgress = j -> {};
+
+    Jobs(Duration ttl) {
+        this.ttl = ttl;
+    }
+
+    Duration ttl() {
+        return ttl;
+    }
+
+    /** A new job id: 128 random bits, so ids cannot be guessed. */
+    String newId() {
+        byte[] b = new byte[16];
+        random.nextBytes(b);
+        return HexFormat.of().formatHex(b);
+    }
+
+    /**
+     * Starts {@code op} on {@code workers} for a job whose form was read into {@code dir}; {@code release}
+     * runs once the job ends, however it ends.
+     */
+    Job submit(String id, String operation, Path dir, Form form, Operations.Operation op, ExecutorService workers,
+               Runnable beforeWork, Runnable release) {
+        Job job = new Job(id, operation, dir);
+        jobs.put(id, job);
+        try {
+            job.future = workers.submit(() -> run(job, form, op, beforeWork, release));
+        } catch (RuntimeException e) {
+            jobs.remove(id);
+            release.run();
+            throw e;
+        }
+        return job;
+    }
+
+    private void run(Job job, Form form, Operations.Operation op, Runnable beforeWork, Runnable release) {
+        try {
+            if (job.cancelRequested) throw new CancellationException();
+            job.state = State.RUNNING;
+            beforeWork.run();
+            Outputs.Body body = Animator.withProgress((done, total) -> {
+                if (job.cancelRequested) throw new CancellationException("job " + job.id + " cancelled");
+                job.framesDone = done;
+                job.framesTotal = total;
+                onProgress.accept(job);
+            }, () -> {
+                try {
+                    return op.run(form, job.dir);
+                } catch (IOException e) {
+                    throw new IllegalStateException("writing the result failed: " + e.getMessage(), e);
+                }
+            });
+            if (job.cancelRequested) throw new CancellationException();
+            Path out = job.dir.resolve("result");
+            AtomicFiles.write(out, tmp -> Files.write(tmp, body.bytes()));
+            job.contentType = body.contentType();
+            job.fileName = body.fileName();
+            job.result = out;
+            job.framesDone = Math.max(job.framesDone, job.framesTotal);
+            job.state = State.DONE;
+        } catch (CancellationException e) {
+            job.state = State.CANCELLED;
+        } catch (HttpError e) {
+            job.error = e;
+            job.state = State.FAILED;
+        } catch (org.dualmtgan.InvalidInputException e) {
+            job.error = HttpError.badRequest(null, e.getMessage());
+            job.state = State.FAILED;
+        } catch (RuntimeException | IOException | Error e) {
+            job.error = new HttpError(500, "internal error: " + e);
+            job.state = State.FAILED;
+        } finally {
+            job.finished = Instant.now();
+            deleteInputs(job);
+            release.run();
+            if (job.state == State.CANCELLED) remove(job.id);
+        }
+    }
+
+    /** Everything of the job's folder but its result: the uploads and the encoder's files. */
+    private static void deleteInputs(Job job) {
+        try (var s = Files.list(job.dir)) {
+            for (Path p : s.toList()) {
+                if (!p.equals(job.result)) AtomicFiles.deleteRecursively(p);
+            }
+        } catch (IOException e) {
+            // The folder goes with the job at the latest.
+        }
+    }
+
+    Job get(String id) {
+        return id == null ? null : jobs.get(id);
+    }
+
+    /** Cancels a job that has not ended (it stops at its next chunk of work) or removes an ended one. */
+    State cancel(Job job) {
+        if (!job.ended()) {
+            job.cancelRequested = true;
+            Future<?> f = job.future;
+            // A job still waiting for a worker never starts; its slot is released by the worker's finally.
+            if (f != null && job.state == State.QUEUED) f.cancel(false);
+            if (f != null && f.isCancelled()) {
+                job.state = State.CANCELLED;
+                job.finished = Instant.now();
+                remove(job.id);
+                return State.CANCELLED;
+            }
+            return State.CANCELLED;
+        }
+        remove(job.id);
+        return job.state;
+    }
+
+    private void remove(String id) {
+        Job j = jobs.remove(id);
+        if (j != null) AtomicFiles.deleteRecursively(j.dir);
+    }
+
+    /** Removes the jobs that ended more than ttl ago, with their files; returns how many. */
+    int expire(Instant now) {
+        int n = 0;
+        for (Job j : new ArrayList<>(jobs.values())) {
+            Instant f = j.finished;
+            if (j.ended() && f != null && now.isAfter(f.plus(ttl))) {
+                remove(j.id);
+                n++;
+            }
+        }
+        return n;
+    }
+
+    int size() {
+        return jobs.size();
+    }
+
+    /** The job as the API shows it. */
+    Map<String, Object> describe(Job j, String base) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", j.id);
+        m.put("operation", j.operation);
+        m.put("state", j.state.name().toLowerCase(java.util.Locale.ROOT));
+        Map<String, Object> p = new LinkedHashMap<>();
+        long total = j.framesTotal;
+        long done = j.framesDone;
+        p.put("framesDone", done);
+        p.put("framesTotal", total);
+        p.put("fraction", j.state == State.DONE ? 1.0 : total > 0 ? Math.min(1.0, (double) done / total) : 0.0);
+        m.put("progress", p);
+        m.put("created", j.created.toString());
+        Instant f = j.finished;
+        if (f != null) {
+            m.put("finished", f.toString());
+            m.put("expires", f.plus(ttl).toString());
+        }
+        HttpError e = j.error;
+        if (e != null) {
+            Map<String, Object> err = new LinkedHashMap<>();
+            err.put("status", e.status());
+            err.put("error", e.getMessage());
+            err.put("field", e.field());
+            m.put("error", err);
+        }
+        m.put("url", base + "/" + j.id);
+        if (j.state == State.DONE) m.put("result", base + "/" + j.id + "/result");
+        return m;
+    }
+
+    /** Every job, newest first. */
+    List<Job> all() {
+        List<Job> out = new ArrayList<>(jobs.values());
+        out.sort((a, b) -> b.created.compareTo(a.created));
+        return out;
+    }
+
+    @Override
+    public void close() {
+        for (Job j : new ArrayList<>(jobs.values())) {
+            j.cancelRequested = true;
+            remove(j.id);
+        }
+    }
+}

@@ -1,0 +1,262 @@
+package org.dualmtgan.serve;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.dualmtgan.InvalidInputException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.dualmtgan.serve.ApiServerTest.CLIENT;
+import static org.dualmtgan.serve.ApiServerTest.JSON;
+import org.dualmtgan.serve.ApiServerTest.Multi;
+import static org.junit.jupiter.api.Assertions.*;
+
+/** Bearer tokens, jobs with progress, expiry and cancellation, and the OpenAPI description, over real HTTP. */
+class JobsAndAuthTest {
+    static final String TOKEN = "test-token-1234";
+    static ApiServer server;
+
+    @BeforeAll
+    static void start() throws Exception {
+        ApiServerTest.start();
+        ServeConfig c = ApiServerTest.config(2);
+        c.token = TOKEN;
+        c.jobTtlMillis = 1500;
+        server = ApiServer.start(c, ApiServerTest.models, null);
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+        ApiServerTest.stop();
+    }
+
+    static HttpRequest.Builder request(String path, String token) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(server.uri().resolve(path));
+        if (token != null) b.header("Authorization", "Bearer " + token);
+        return b;
+    }
+
+    static HttpResponse<byte[]> send(HttpRequest r) throws Exception {
+        return CLIENT.send(r, HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    static HttpResponse<byte[]> get(String path) throws Exception {
+        return send(request(path, TOKEN).GET().build());
+    }
+
+    static HttpResponse<byte[]> post(String path, Multi form, String token) throws Exception {
+        return send(request(path, token).header("Content-Type", "multipart/form-data; boundary=" + form.boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(form.body())).build());
+    }
+
+    static Multi generateForm(int n) {
+        return new Multi().file("image", "square.png", ApiServerTest.imagePng).field("n", Integer.toString(n)).field("seed", "5");
+    }
+
+    @Test
+    void everyApiCallNeedsTheToken() throws Exception {
+        HttpResponse<byte[]> none = send(request("/api/v1/health", null).GET().build());
+        ApiServerTest.assertError(none, 401, null, "Authorization: Bearer");
+        assertTrue(none.headers().firstValue("WWW-Authenticate").orElse("").startsWith("Bearer"));
+        ApiServerTest.assertError(send(request("/api/v1/models", "wrong-token-000").GET().build()), 401, null, "wrong");
+        ApiServerTest.assertError(post("/api/v1/transfer", ApiServerTest.transferForm(), null), 401, null, "token");
+        assertEquals(200, get("/api/v1/health").statusCode());
+        // The page and the API description are public: they hold no data.
+        assertEquals(200, send(request("/", null).GET().build()).statusCode());
+        assertEquals(200, send(request("/openapi.json", null).GET().build()).statusCode());
+        // No CORS unless asked for.
+        HttpResponse<byte[]> cross = send(request("/api/v1/health", TOKEN).header("Origin", "https://elsewhere.example").GET().build());
+        assertTrue(cross.headers().firstValue("Access-Control-Allow-Origin").isEmpty());
+    }
+
+    @Test
+    void withoutATokenOnlyLoopbackMayBeBound() {
+        ServeConfig c = new ServeConfig();
+        c.host = "0.0.0.0";
+        InvalidInputException e = assertThrows(InvalidInputException.class, c::validate);
+        assertTrue(e.getMessage().contains("loopback"), e.getMessage());
+        c.token = TOKEN;
+        c.validate();
+        c.token = "short";
+        assertThrows(InvalidInputException.class, c::validate);
+        ServeConfig local = new ServeConfig();
+        local.host = "localhost";
+        local.validate();
+    }
+
+    @Test
+    void corsOnlyForTheOriginsGiven() throws Exception {
+        ServeConfig c = ApiServerTest.config(1);
+        c.corsOrigins = List.of("https://app.example");
+        try (ApiServer s = ApiServer.start(c, ApiServerTest.models, null)) {
+            HttpResponse<byte[]> ok = send(HttpRequest.newBuilder(s.uri().resolve("/api/v1/health"))
+                    .header("Origin", "https://app.example").GET().build());
+            assertEquals("https://app.example", ok.headers().firstValue("Access-Control-Allow-Origin").orElse(""));
+            HttpResponse<byte[]> other = send(HttpRequest.newBuilder(s.uri().resolve("/api/v1/health"))
+                    .header("Origin", "https://evil.example").GET().build());
+            assertTrue(other.headers().firstValue("Access-Control-Allow-Origin").isEmpty());
+        }
+    }
+
+    static JsonNode poll(String id, java.util.function.Predicate<JsonNode> until) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            JsonNode j = JSON.readTree(get("/api/v1/jobs/" + id).body());
+            if (until.test(j)) return j;
+            Thread.sleep(10);
+        }
+        fail("job " + id + " did not reach the state in time");
+        return null;
+    }
+
+    @Test
+    void aJobReportsProgressAndItsResultEqualsTheSynchronousAnswer() throws Exception {
+        // Each progress report waits for the test to have seen it, so every step is observed.
+        List<Long> seen = new ArrayList<>();
+        CountDownLatch[] gate = {new CountDownLatch(1)};
+        server.jobs().onProgress = j -> {
+            try {
+                gate[0].await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+        try {
+            HttpResponse<byte[]> r = post("/api/v1/jobs/generate", generateForm(3), TOKEN);
+            assertEquals(202, r.statusCode(), new String(r.body()));
+            JsonNode job = JSON.readTree(r.body());
+            String id = job.get("id").asText();
+            assertEquals(32, id.length());
+            assertEquals("/api/v1/jobs/" + id, r.headers().firstValue("Location").orElse(""));
+            ApiServerTest.assertError(get("/api/v1/jobs/" + id + "/result"), 409, null, "poll");
+            for (int step = 0; step < 4; step++) {
+                JsonNode now = poll(id, j -> j.get("state").asText().equals("running") || j.get("state").asText().equals("done"));
+                seen.add(now.get("progress").get("framesDone").asLong());
+                gate[0].countDown();
+                gate[0] = new CountDownLatch(1);
+                Thread.sleep(30);
+            }
+            gate[0].countDown();
+            server.jobs().onProgress = j -> {};
+            JsonNode done = poll(id, j -> j.get("state").asText().equals("done"));
+            assertEquals(3 * ApiServerTest.T, done.get("progress").get("framesTotal").asLong());
+            assertEquals(1.0, done.get("progress").get("fraction").asDouble());
+            assertTrue(done.has("expires"));
+            assertTrue(seen.get(0) < 3L * ApiServerTest.T, "progress seen before the end: " + seen);
+            for (int i = 1; i < seen.size(); i++) assertTrue(seen.get(i) >= seen.get(i - 1), "progress only advances: " + seen);
+            assertTrue(new HashSet<>(seen).size() >= 2, "progress moved: " + seen);
+            HttpResponse<byte[]> result = get("/api/v1/jobs/" + id + "/result");
+            assertEquals(200, result.statusCode());
+            HttpResponse<byte[]> sync = post("/api/v1/generate", generateForm(3), TOKEN);
+            assertArrayEquals(sync.body(), result.body(), "a job answers the synchronous endpoint's bytes");
+            assertEquals(sync.headers().firstValue("Content-Type"), result.headers().firstValue("Content-Type"));
+        } finally {
+            server.jobs().onProgress = j -> {};
+            gate[0].countDown();
+        }
+    }
+
+    @Test
+    void aFailedJobReportsItsErrorByField() throws Exception {
+        HttpResponse<byte[]> r = post("/api/v1/jobs/generate", new Multi().file("image", "notes.png", "text".getBytes()), TOKEN);
+        assertEquals(202, r.statusCode());
+        String id = JSON.readTree(r.body()).get("id").asText();
+        JsonNode failed = poll(id, j -> j.get("state").asText().equals("failed"));
+        assertEquals(400, failed.get("error").get("status").asInt());
+        assertEquals("image", failed.get("error").get("field").asText());
+        ApiServerTest.assertError(get("/api/v1/jobs/" + id + "/result"), 400, "image", "notes.png");
+        // Bad fields are refused at submission, before a job exists.
+        ApiServerTest.assertError(post("/api/v1/jobs/generate", generateForm(1).field("bogus", "1"), TOKEN), 400, "bogus", "unknown field");
+        ApiServerTest.assertError(post("/api/v1/jobs/dance", generateForm(1), TOKEN), 404, null, "no job operation", "generate");
+    }
+
+    @Test
+    void cancellingAJobStopsItAndRemovesItsFiles() throws Exception {
+        CountDownLatch hold = new CountDownLatch(1);
+        CountDownLatch reached = new CountDownLatch(1);
+        server.jobs().onProgress = j -> {
+            reached.countDown();
+            try {
+                hold.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+        try {
+            String id = JSON.readTree(post("/api/v1/jobs/generate", generateForm(4), TOKEN).body()).get("id").asText();
+            assertTrue(reached.await(30, TimeUnit.SECONDS));
+            Path dir = server.tempRoot().resolve("job-" + id);
+            assertTrue(Files.isDirectory(dir));
+            HttpResponse<byte[]> del = send(request("/api/v1/jobs/" + id, TOKEN).DELETE().build());
+            assertEquals(200, del.statusCode());
+            assertEquals("cancelled", JSON.readTree(del.body()).get("state").asText());
+            hold.countDown();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (Files.exists(dir) && System.nanoTime() < deadline) Thread.sleep(10);
+            assertFalse(Files.exists(dir), "a cancelled job's folder is removed");
+            ApiServerTest.assertError(get("/api/v1/jobs/" + id), 404, null, "no job");
+            // Its slot is free again: the server takes new work.
+            assertEquals(200, post("/api/v1/generate", generateForm(1), TOKEN).statusCode());
+        } finally {
+            server.jobs().onProgress = j -> {};
+            hold.countDown();
+        }
+    }
+
+    @Test
+    void finishedJobsExpireWithTheirFiles() throws Exception {
+        String id = JSON.readTree(post("/api/v1/jobs/generate", generateForm(1), TOKEN).body()).get("id").asText();
+        poll(id, j -> j.get("state").asText().equals("done"));
+        Path dir = server.tempRoot().resolve("job-" + id);
+        assertTrue(Files.exists(dir.resolve("result")));
+        try (Stream<Path> s = Files.list(dir)) {
+            assertEquals(List.of(dir.resolve("result")), s.toList(), "only the result is kept, not the uploads");
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (Files.exists(dir) && System.nanoTime() < deadline) Thread.sleep(50);
+        assertFalse(Files.exists(dir), "expired after the 1.5 s TTL");
+        ApiServerTest.assertError(get("/api/v1/jobs/" + id + "/result"), 404, null, "expired");
+    }
+
+    @Test
+    void theOpenApiDescriptionMatchesTheRoutesServed() throws Exception {
+        JsonNode doc = JSON.readTree(send(request("/openapi.json", null).GET().build()).body());
+        assertEquals("3.0.3", doc.get("openapi").asText());
+        Set<String> described = new HashSet<>();
+        doc.get("paths").fields().forEachRemaining(p -> p.getValue().fieldNames()
+                .forEachRemaining(m -> described.add(m.toUpperCase() + " " + p.getKey())));
+        Set<String> served = new HashSet<>(server.registeredRoutes());
+        Set<String> table = new HashSet<>(server.tableRoutes());
+        // Every described route is served; every served route is described, but the page's files.
+        for (String d : described) assertTrue(served.contains(d), "described but not served: " + d);
+        for (String t : table) {
+            if (!t.startsWith("GET /api") && !t.startsWith("POST /api") && !t.startsWith("DELETE /api") && !t.equals("GET /openapi.json")) continue;
+            assertTrue(described.contains(t), "served but not described: " + t);
+        }
+        // Routes beyond the table are only the 405 answers to other methods on the same paths.
+        for (String s : served) {
+            if (table.contains(s)) continue;
+            String path = s.substring(s.indexOf(' ') + 1);
+            assertTrue(table.stream().anyMatch(t -> t.endsWith(" " + path)), "a route outside the table: " + s);
+        }
+        JsonNode transfer = doc.get("paths").get("/api/v1/transfer").get("post");
+        JsonNode props = transfer.get("requestBody").get("content").get("multipart/form-data").get("schema").get("properties");
+        for (String f : List.of("image", "driving", "imageDemo", "model", "format", "maxFrames")) assertTrue(props.has(f), f);
+        assertEquals("binary", props.get("image").get("format").asText());
+        assertTrue(doc.get("paths").get("/api/v1/jobs/{id}").has("delete"));
+        assertTrue(transfer.get("responses").has("401"), "the token's 401 is described when the server has one");
+    }
+}
