@@ -69,7 +69,7 @@ public final class ApiServer implements AutoCloseable {
     static final String JOBS = API + "/jobs";
     private static final String RESOURCES = "/org/dualmtgan/serve/";
     /** Lets the page load only its own script, style and the results it creates. */
-    private static final String CSP = "default-src 'self'; img-src 'self' data: blob:; media-src 'self' data: blob:; "
+    private static final String CSP = "default-src 'self'; connect-src 'self' blob:; img-src 'self' data: blob:; media-src 'self' data: blob:; "
             + "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
     private static final List<String> METHODS = List.of("GET", "POST", "PUT", "PATCH", "DELETE");
 

@@ -111,7 +111,8 @@ public final class ModelRegistry implements AutoCloseable {
             Map<String, Object> card = new LinkedHashMap<>();
             card.put("kind", info.kind);
             if (info.config != null && info.config.name != null) card.put("config", info.config.name);
-            if (info.config != null && info.config.data != null && info.config.data.path != null) card.put("data", info.config.data.path);
+            // The training machine's folders are not the client's business: the dataset's folder name only.
+            if (info.config != null && info.config.data != null && info.config.data.path != null) card.put("data", folderName(info.config.data.path));
             card.put("dataFingerprint", info.dataFingerprint);
             card.put("step", info.step);
             card.put("seed", info.seed);
@@ -140,5 +141,12 @@ public final class ModelRegistry implements AutoCloseable {
         Collections.reverse(all);
         for (Animator a : all) a.close();
         models.clear();
+    }
+
+    /** The last segment of a path as written in a config ("../shared/data/weizmann" -> "weizmann"). */
+    static String folderName(String path) {
+        String p = path.replace('\\', '/');
+        while (p.endsWith("/")) p = p.substring(0, p.length() - 1);
+        return p.substring(p.lastIndexOf('/') + 1);
     }
 }

@@ -1,6 +1,8 @@
-// The page talks to the JSON API only: GET /api/v1/models and /demos, then one POST per run with
-// format=json, which returns every result as base64 GIF and MP4 so no second request is needed.
-// Paths are relative, so the page also works behind a proxy that serves it under a sub-path.
+// The page talks to the JSON API only: GET /api/v1/models and /demos, then each run as a job
+// (POST /api/v1/jobs/MODE with format=json, polled for its progress, then its result: every video as
+// base64 GIF and MP4). A server started with a token answers 401 until the page sends it: the page
+// asks once and keeps it for the browser tab (sessionStorage). Paths are relative, so the page also
+// works behind a proxy that serves it under a sub-path.
 'use strict';
 
 const API = 'api/v1';
@@ -9,6 +11,27 @@ const form = $('run-form');
 let models = [];
 let demos = [];
 let objectUrls = [];
+let currentJob = null;
+/** The last generate request's settings, for "More samples". */
+let lastGenerate = null;
+const POLL_MS = 200;
+
+function authHeaders() {
+  const t = sessionStorage.getItem('dualmtgan-token');
+  return t ? { Authorization: `Bearer ${t}` } : {};
+}
+
+/** fetch() with the token; a 401 shows the token form and throws. */
+async function api(path, options = {}) {
+  const r = await fetch(API + path, { ...options, headers: { ...(options.headers || {}), ...authHeaders() } });
+  if (r.status === 401) {
+    $('token-form').hidden = false;
+    $('token').focus();
+    const body = await r.json().catch(() => ({}));
+    throw new Error(body.error || 'this server needs its access token');
+  }
+  return r;
+}
 
 function mode() {
   return form.querySelector('input[name=mode]:checked').value;
@@ -35,12 +58,41 @@ function showCard() {
 }
 
 async function getJson(path) {
-  const r = await fetch(API + path);
+  const r = await api(path);
   if (!r.ok) throw new Error(`${path}: HTTP ${r.status}`);
   return r.json();
 }
 
+async function loadModels() {
+  $('error').hidden = true;
+  try {
+    models = (await getJson('/models')).models;
+    $('model').replaceChildren();
+    for (const m of models) $('model').add(new Option(m.name, m.name, m.default, m.default));
+    if (!models.length) showError('The server has no models loaded.');
+    showCard();
+  } catch (err) {
+    showError(`Cannot reach the API: ${err.message}`);
+    return;
+  }
+  try {
+    demos = (await getJson('/demos')).demos;
+    listDemos();
+  } catch (err) {
+    // Demo inputs are optional.
+  }
+}
+
 async function init() {
+  $('token-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    sessionStorage.setItem('dualmtgan-token', $('token').value.trim());
+    $('token-form').hidden = true;
+    loadModels();
+  });
+  $('cancel').addEventListener('click', cancelJob);
+  $('more').addEventListener('click', moreSamples);
+  $('model').addEventListener('change', listDemos);
   form.addEventListener('change', (e) => {
     if (e.target.name === 'mode') showMode();
   });
@@ -50,21 +102,7 @@ async function init() {
   $('image').addEventListener('change', preview);
   $('imageDemo').addEventListener('change', preview);
   form.addEventListener('submit', (e) => { e.preventDefault(); run(); });
-  try {
-    models = (await getJson('/models')).models;
-    for (const m of models) $('model').add(new Option(m.name, m.name, m.default, m.default));
-    if (!models.length) showError('The server has no models loaded.');
-    showCard();
-  } catch (err) {
-    showError(`Cannot reach the API: ${err.message}`);
-  }
-  try {
-    demos = (await getJson('/demos')).demos;
-    listDemos();
-    $('model').addEventListener('change', listDemos);
-  } catch (err) {
-    // Demo inputs are optional.
-  }
+  await loadModels();
 }
 
 /** Fills the example pickers: the expected kind first, and within it the chosen model's own inputs first. */
@@ -84,7 +122,7 @@ function listDemos() {
   }
 }
 
-function preview() {
+async function preview() {
   const img = document.querySelector('[data-field=image] .preview');
   const file = $('image').files[0];
   const demo = $('imageDemo').value;
@@ -92,7 +130,10 @@ function preview() {
   if (file && file.type.startsWith('image/')) {
     img.src = URL.createObjectURL(file);
   } else if (!file && demo) {
-    img.src = `${API}/demos/${encodeURIComponent(demo)}`;
+    // Through fetch, so the token goes with it (an <img src> cannot carry a header).
+    const r = await api(`/demos/${encodeURIComponent(demo)}`).catch(() => null);
+    if (!r || !r.ok) { img.hidden = true; return; }
+    img.src = URL.createObjectURL(await r.blob());
   } else {
     img.hidden = true;
     return;
@@ -122,9 +163,8 @@ function addNumber(data, name) {
   if (v !== '') data.append(name, v);
 }
 
-async function run() {
-  $('error').hidden = true;
-  const m = mode();
+/** The form's request for the chosen mode. */
+function request(m) {
   const data = new FormData();
   data.append('model', $('model').value);
   data.append('format', 'json');
@@ -139,28 +179,94 @@ async function run() {
     addInput(data, 'image');
     for (const n of ['n', 'seed', 'frames', 'given']) addNumber(data, n);
   }
+  return data;
+}
+
+function showProgress(job) {
+  const p = job.progress || {};
+  $('progress').value = p.fraction || 0;
+  $('progress-text').textContent = p.framesTotal ? `${p.framesDone} of ${p.framesTotal} frames` : 'waiting for a worker';
+}
+
+/** Submits a job, polls it to the end; resolves to the result document, or null after an error or a cancel. */
+async function runJob(m, data) {
+  const r = await api(`/jobs/${m}`, { method: 'POST', body: data });
+  const job = await r.json().catch(() => ({ error: `HTTP ${r.status}` }));
+  if (!r.ok) { showError(job.error || `HTTP ${r.status}`, job.field); return null; }
+  currentJob = job.id;
+  $('progress-box').hidden = false;
+  showProgress(job);
+  for (;;) {
+    await new Promise((ok) => setTimeout(ok, POLL_MS));
+    if (currentJob !== job.id) return null;
+    const s = await api(`/jobs/${job.id}`);
+    if (!s.ok) { showError(s.status === 404 ? 'The job is gone (cancelled or expired).' : `HTTP ${s.status}`); return null; }
+    const now = await s.json();
+    showProgress(now);
+    if (now.state === 'failed') { showError(now.error.error, now.error.field); return null; }
+    if (now.state === 'cancelled') return null;
+    if (now.state === 'done') {
+      const res = await api(`/jobs/${job.id}/result`);
+      const doc = await res.json().catch(() => ({ error: `HTTP ${res.status}` }));
+      if (!res.ok) { showError(doc.error || `HTTP ${res.status}`, doc.field); return null; }
+      await api(`/jobs/${job.id}`, { method: 'DELETE' }).catch(() => null);
+      return doc;
+    }
+  }
+}
+
+async function cancelJob() {
+  const id = currentJob;
+  currentJob = null;
+  if (id) await api(`/jobs/${id}`, { method: 'DELETE' }).catch(() => null);
+  $('status').textContent = 'Cancelled.';
+  $('progress-box').hidden = true;
+}
+
+async function run(append = false) {
+  $('error').hidden = true;
+  const m = mode();
+  const data = append ? lastGenerate.next() : request(m);
   const button = $('run');
   button.disabled = true;
+  $('more').disabled = true;
   form.setAttribute('aria-busy', 'true');
   $('status').textContent = 'Working\u2026';
   const t0 = performance.now();
   try {
-    const r = await fetch(`${API}/${m}`, { method: 'POST', body: data });
-    const body = await r.json().catch(() => ({ error: `HTTP ${r.status}` }));
-    if (!r.ok) {
-      showError(body.error || `HTTP ${r.status}`, body.field);
-      $('status').textContent = '';
-      return;
-    }
-    showResults(body);
+    const doc = await runJob(append ? 'generate' : m, data);
+    if (!doc) { if ($('status').textContent !== 'Cancelled.') $('status').textContent = ''; return; }
+    if (!append && m === 'generate') rememberGenerate();
+    showResults(doc, append);
     $('status').textContent = `Done in ${((performance.now() - t0) / 1000).toFixed(1)} s.`;
   } catch (err) {
     showError(`Request failed: ${err.message}`);
     $('status').textContent = '';
   } finally {
+    currentJob = null;
+    $('progress-box').hidden = true;
     button.disabled = false;
+    $('more').disabled = false;
     form.removeAttribute('aria-busy');
   }
+}
+
+/** "More samples": the same request with the next seeds, appended to the gallery. */
+function rememberGenerate() {
+  let seed = Number($('seed').value || 0);
+  lastGenerate = {
+    next() {
+      seed += 1;
+      const data = request('generate');
+      data.set('seed', String(seed));
+      data.delete('sheet');
+      return data;
+    },
+  };
+}
+
+function moreSamples() {
+  if (lastGenerate) run(true);
 }
 
 function blobUrl(base64, type) {
@@ -180,11 +286,13 @@ function link(url, name, text) {
   return a;
 }
 
-function showResults(doc) {
-  for (const u of objectUrls) URL.revokeObjectURL(u);
-  objectUrls = [];
+function showResults(doc, append) {
+  if (!append) {
+    for (const u of objectUrls) URL.revokeObjectURL(u);
+    objectUrls = [];
+  }
   const items = $('items');
-  items.replaceChildren();
+  if (!append) items.replaceChildren();
   const weights = doc.weights || [];
   doc.items.forEach((it, i) => {
     const fig = document.createElement('figure');
@@ -199,10 +307,14 @@ function showResults(doc) {
       link(gif, `${it.name}.gif`, 'GIF'));
     if (it.mp4) cap.append(' ', link(blobUrl(it.mp4, 'video/mp4'), `${it.name}.mp4`, 'MP4'));
     fig.append(img, cap);
+    fig.className = 'item';
     items.append(fig);
   });
+  document.querySelector('[data-gallery]').hidden = doc.operation !== 'generate';
   const sheet = $('sheet-figure');
-  if (doc.sheet) {
+  if (append) {
+    // The sheet stays the first request's.
+  } else if (doc.sheet) {
     const url = blobUrl(doc.sheet, 'image/png');
     $('sheet-img').src = url;
     $('sheet-link').href = url;
