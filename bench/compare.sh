@@ -3,7 +3,7 @@
 # (bench/pytorch_reference.py) on the same config, batch, shapes and thread count, in alternating
 # rounds, so that both see the same machine state. The reference runs twice per round: with
 # PyTorch's default oneDNN instruction set and with ONEDNN_MAX_CPU_ISA=AVX, the cap the Java side
-# applies (model/CpuIsaGuard.java). Prints per-step times, inference latencies and the ratios
+# applied until 2026-12-01 (model/CpuIsaGuard.java; now an option). Prints per-step times, inference latencies and the ratios
 # Java / PyTorch (below 1: Java is faster; the target is <= 0.8).
 #
 # Needs the built jar (mvn -q -DskipTests package) and, on Debian,
