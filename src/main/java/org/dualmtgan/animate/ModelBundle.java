@@ -209,7 +209,7 @@ public final class ModelBundle {
         row(b, "resolution", m.size + "x" + m.size + ", trained on clips of T = " + m.frames + " frames (any length at inference)");
         row(b, "width", m.width + " (content " + m.contentDim + ", motion latent " + m.motionDim + ", motion code " + m.motionCodeDim + ")");
         row(b, "decoder", m.decoder);
-        row(b, "data", d == null ? "not recorded" : "`" + d.path + "` (" + d.layout + ", stride " + d.stride + ", split rule " + (d.split == null ? "none" : d.split.rule) + ")");
+        row(b, "data", d == null ? "not recorded" : "`" + shownPath(d.path) + "` (" + d.layout + ", stride " + d.stride + ", split rule " + (d.split == null ? "none" : d.split.rule) + ")");
         row(b, "data fingerprint", "`" + info.dataFingerprint + "`");
         row(b, "training", info.step + " steps of batch " + batch + ", seed " + info.seed + ", "
                 + String.format(Locale.ROOT, "%.1f h", info.wallSeconds / 3600) + " wall");
@@ -239,6 +239,22 @@ public final class ModelBundle {
         }
         b.append("\n## Config\n\n```json\n").append(info.config.toJson()).append("\n```\n");
         return b.toString();
+    }
+
+    /**
+     * A data path as a card may show it: relative to the working folder when it lies inside it (or
+     * is relative already), else the folder's name only; never an absolute path of the machine.
+     */
+    static String shownPath(String path) {
+        if (path == null) return "not recorded";
+        Path p = Path.of(path);
+        if (!p.isAbsolute()) return path;
+        Path here = Path.of("").toAbsolutePath().normalize();
+        Path n = p.normalize();
+        if (n.startsWith(here)) return here.relativize(n).toString();
+        Path parent = here.getParent();
+        if (parent != null && n.startsWith(parent)) return "../" + parent.relativize(n);
+        return n.getFileName() == null ? "(root)" : n.getFileName().toString();
     }
 
     /** The run's held-out history as a Markdown table, every logged row, with the curve images beside the model. */
