@@ -124,4 +124,74 @@ class LossesTest {
             assertEquals(fake, Losses.fake(logits).getFloat(), 1e-6);
         }
     }
+
+    /** The generator objective and E_M's gradient for one config, on the same clips and draws. */
+    private static float[] objectiveAndEncoderGradient(ModelConfig cfg, NDArray[] clips) {
+        try (NDManager m = manager.newSubManager()) {
+            DualMtgan model = DualMtgan.create(cfg, m, 11);
+            NDArray v = clips == null ? TinyModels.movingSquares(m, 1, 2, 8, 32) : clips[0].duplicate();
+            Losses.Terms t;
+            try (GradientCollector gc = m.getEngine().newGradientCollector()) {
+                t = new Losses(model).compute(v, v, Losses.Draws.of(3, 0, 2, 8, cfg.motionDim), 0.0);
+                gc.backward(t.generatorTotal);
+                float total = t.generatorTotal.getFloat();
+                float kl = t.generator.get(Losses.L_KL).getFloat();
+                float rec = t.generator.get(Losses.L_REC).getFloat();
+                NDArray g = model.parameters("E_M").get("E_M.posterior.weight").getGradient();
+                return new float[] {total, kl, rec, g.abs().sum().getFloat()};
+            }
+        }
+    }
+
+    @Test
+    void freeBitsLeaveTheLoggedKlAndOnlyRaiseTheObjectiveToTheFloor() {
+        ModelConfig plain = TinyModels.tiny(32, 8);
+        plain.lambdaI = 0;
+        plain.lambdaV = 0;
+        ModelConfig free = plain.copy();
+        free.klFreeBits = 5; // far above any dimension's KL at initialisation
+        float[] a = objectiveAndEncoderGradient(plain, null);
+        float[] b = objectiveAndEncoderGradient(free, null);
+        assertEquals(a[1], b[1], 0f, "the logged L_KL is the plain KL");
+        // Every dimension sits under the floor: the objective counts the floor, 5 nats x 8 dimensions.
+        assertEquals(a[0] - plain.lambdaKL * a[1] + plain.lambdaKL * 5 * plain.motionDim, b[0], 1e-4);
+    }
+
+    @Test
+    void motionWeightingLeavesAStaticClipsReconstructionLossUnchanged() {
+        ModelConfig plain = TinyModels.tiny(32, 8);
+        plain.lambdaI = 0;
+        plain.lambdaV = 0;
+        ModelConfig weighted = plain.copy();
+        weighted.recMotionWeight = 3;
+        try (NDManager m = manager.newSubManager()) {
+            // A clip whose frames all equal its first: |x^t - x^1| = 0, so the weight is 1 everywhere.
+            NDArray still = TinyModels.movingSquares(m, 1, 2, 8, 32).get(":, 0:1").repeat(1, 8);
+            float[] a = objectiveAndEncoderGradient(plain, new NDArray[] {still});
+            float[] b = objectiveAndEncoderGradient(weighted, new NDArray[] {still});
+            assertEquals(a[2], b[2], 0f);
+            // On a moving clip the weighted loss is larger: moving pixels count more.
+            float[] c = objectiveAndEncoderGradient(plain, null);
+            float[] d = objectiveAndEncoderGradient(weighted, null);
+            assertTrue(d[2] > c[2], d[2] + " vs " + c[2]);
+        }
+    }
+
+    @Test
+    void theLogvarOffsetShiftsTheEncodersLogVariance() {
+        ModelConfig base = TinyModels.tiny(32, 8);
+        ModelConfig shifted = base.copy();
+        shifted.logvarOffset = -2;
+        try (NDManager m = manager.newSubManager();
+             DualMtgan a = DualMtgan.create(base, m, 4); DualMtgan b = DualMtgan.create(shifted, m, 4)) {
+            NDArray v = TinyModels.movingSquares(m, 1, 2, 8, 32);
+            float[] pa = a.encodePosterior(v).toFloatArray();
+            float[] pb = b.encodePosterior(v).toFloatArray();
+            int dim = base.motionDim;
+            for (int i = 0; i < pa.length; i++) {
+                boolean logvar = i % (2 * dim) >= dim;
+                assertEquals(logvar ? pa[i] - 2 : pa[i], pb[i], 1e-5, "entry " + i);
+            }
+        }
+    }
 }
