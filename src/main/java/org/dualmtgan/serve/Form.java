@@ -7,12 +7,12 @@ import jakarta.servlet.http.Part;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -42,7 +42,7 @@ final class Form {
      */
     static Form read(Context ctx, Path dir, long limit) throws IOException {
         Form form = new Form();
-        form.addQuery(ctx.queryString());
+        form.addAll(ctx.queryParamMap());
         String lengthHeader = ctx.header("Content-Length");
         long length = -1;
         if (lengthHeader != null) {
@@ -60,12 +60,8 @@ final class Form {
         switch (mime) {
             case "multipart/form-data" -> form.readMultipart(ctx, dir, limit);
             case "application/x-www-form-urlencoded" -> {
-                byte[] text;
-                try (InputStream in = ctx.req().getInputStream()) {
-                    text = in.readNBytes(MAX_TEXT + 1);
-                }
-                if (text.length > MAX_TEXT) throw HttpError.badRequest(null, "form body longer than " + MAX_TEXT + " bytes");
-                form.addQuery(new String(text, StandardCharsets.US_ASCII));
+                if (length > MAX_TEXT) throw HttpError.badRequest(null, "form body longer than " + MAX_TEXT + " bytes");
+                form.addAll(ctx.formParamMap());
             }
             default -> throw new HttpError(415, "unsupported Content-Type '" + (type == null ? "" : type)
                     + "': send multipart/form-data (files) or application/x-www-form-urlencoded");
@@ -131,22 +127,10 @@ final class Form {
         return bytes + " bytes";
     }
 
-    private void addQuery(String raw) {
-        if (raw == null || raw.isEmpty()) return;
-        for (String pair : raw.split("&")) {
-            if (pair.isEmpty()) continue;
-            int eq = pair.indexOf('=');
-            String k = decode(eq < 0 ? pair : pair.substring(0, eq));
-            String v = eq < 0 ? "" : decode(pair.substring(eq + 1));
-            addField(k, v);
-        }
-    }
-
-    private static String decode(String s) {
-        try {
-            return URLDecoder.decode(s, StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            throw HttpError.badRequest(null, "malformed URL encoding in '" + s + "'");
+    /** Fields decoded by Javalin (query string or form-urlencoded body); a name given twice is refused. */
+    private void addAll(Map<String, List<String>> params) {
+        for (Map.Entry<String, List<String>> e : params.entrySet()) {
+            for (String v : e.getValue()) addField(e.getKey(), v);
         }
     }
 
