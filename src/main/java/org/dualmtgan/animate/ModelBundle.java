@@ -100,9 +100,10 @@ public final class ModelBundle {
             Path chosen = half ? f16 : f32;
             AtomicFiles.write(model, tmp -> Files.copy(chosen, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING));
             Path resume = null;
+            CheckpointInfo resumeInfo = null;
             if (keepResume) {
                 resume = dir.resolve(RESUME);
-                CheckpointInfo resumeInfo = Checkpoint.readInfo(resumeFrom);
+                resumeInfo = resumeFrom.equals(checkpoint) ? info : Checkpoint.readInfo(resumeFrom);
                 if (!CheckpointInfo.KIND_TRAINING.equals(resumeInfo.kind)) {
                     throw new InvalidInputException(resumeFrom, "is not a training checkpoint");
                 }
@@ -113,11 +114,7 @@ public final class ModelBundle {
             String storage = half ? "float16" : "float32";
             long bytes = Files.size(model);
             Path card = dir.resolve(CARD);
-            String text = card(name, info, storage, diff, bytes, evalTables, resume != null, notes);
-            if (resume != null && !resumeFrom.equals(checkpoint)) {
-                text = text.replace("holds every parameter at the last step", "holds every parameter at the run's last step ("
-                        + Checkpoint.readInfo(resumeFrom).step + "; the weights are step " + info.step + ", the best held-out score)");
-            }
+            String text = card(name, info, storage, diff, bytes, evalTables, resumeInfo, notes);
             if (heldOutCsv != null) text = text + heldOutSection(heldOutCsv);
             AtomicFiles.writeString(card, text);
             return new Result(model, card, resume, storage, diff, bytes);
@@ -195,8 +192,9 @@ public final class ModelBundle {
         return new Video(d, frames, size, size, Video.DEFAULT_FPS);
     }
 
+    /** The card; {@code resume} is the shipped resume checkpoint's header, or null when none ships. */
     static String card(String name, CheckpointInfo info, String storage, double diff, long bytes, List<Path> evalTables,
-            boolean resume, String notes) throws IOException {
+            CheckpointInfo resume, String notes) throws IOException {
         var m = info.config.model;
         var d = info.config.data;
         var t = info.config.train;
@@ -222,7 +220,9 @@ public final class ModelBundle {
         long params = 0;
         for (Map.Entry<String, Long> e : info.parameterCounts.entrySet()) params += e.getValue();
         row(b, "parameters", params + " in training (" + info.parameterCounts + ")");
-        row(b, "resume", resume ? "`models/" + name + "/" + RESUME + "` holds every parameter at the last step (the optimizer's moments restart): `dualmtgan train --resume-from models/"
+        String at = resume == null || resume.step == info.step ? "the last step"
+                : "the run's last step (" + resume.step + "; the weights are step " + info.step + ", the best held-out score)";
+        row(b, "resume", resume != null ? "`models/" + name + "/" + RESUME + "` holds every parameter at " + at + " (the optimizer's moments restart): `dualmtgan train --resume-from models/"
                 + name + "/" + RESUME + " --out runs/" + name + "`" : "not shipped");
         row(b, "bundled", LocalDate.now(ZoneOffset.UTC) + " with project " + ProjectInfo.version());
         if (!info.metrics.isEmpty()) {

@@ -32,7 +32,6 @@ public final class Generator extends ModelBlock {
     /** Added to the occlusion logit: sigmoid(4) = 0.98, so the warp, not the generated layer, starts in charge. */
     static final float OCCLUSION_BIAS = 4f;
     private final int size;
-    private final String decoder;
     private final boolean masked;
     private final Dense motionMap;
     private final Conv flowHead;
@@ -52,7 +51,6 @@ public final class Generator extends ModelBlock {
 
     private Generator(Builder b) {
         this.size = b.size;
-        this.decoder = b.decoder;
         this.masked = !"plain".equals(b.decoder);
         int depth = Integer.numberOfTrailingZeros(b.size) - 2;
         channels = new int[depth];
@@ -165,11 +163,6 @@ public final class Generator extends ModelBlock {
 
     public boolean masked() {
         return masked;
-    }
-
-    /** "masked", "plain" or "warp". */
-    public String decoder() {
-        return decoder;
     }
 
     /** Channels of the last conv: generated RGB, plus a mask for "masked" ("warp" has its flow head beside it). */

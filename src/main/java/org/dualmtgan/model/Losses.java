@@ -69,8 +69,14 @@ public final class Losses {
         /** Discriminator objective, or null when both discriminators are off. */
         public NDArray discriminatorTotal;
         public double adversarialFactor;
-        /** KL of each latent dimension (batch mean), (motionDim), or null when L_KL is off. */
-        public NDArray klPerDimension;
+    }
+
+    /**
+     * KL(N(mu, sigma^2) || N(0, I)) of each latent dimension, averaged over the batch: (motionDim)
+     * from mu and log sigma^2 (B, motionDim). L_KL is its sum; the held-out evaluation logs it.
+     */
+    public static NDArray klPerDimension(NDArray mu, NDArray logvar) {
+        return mu.square().add(logvar.exp()).sub(1f).sub(logvar).mul(0.5f).mean(new int[] {0});
     }
 
     /**
@@ -175,9 +181,8 @@ public final class Losses {
         // With free bits, the objective takes max(KL_d, floor) per dimension (a floor's worth is free).
         NDArray klObjective = null;
         if (cfg.lambdaKL > 0) {
-            NDArray perDim = mu.square().add(logvar.exp()).sub(1f).sub(logvar).mul(0.5f).mean(new int[] {0});
+            NDArray perDim = klPerDimension(mu, logvar);
             terms.generator.put(L_KL, perDim.sum());
-            terms.klPerDimension = perDim;
             if (cfg.klFreeBits > 0) klObjective = perDim.maximum((float) cfg.klFreeBits).sum();
         }
 

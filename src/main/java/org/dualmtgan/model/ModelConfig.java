@@ -87,12 +87,6 @@ public class ModelConfig {
         return encoderDepth();
     }
 
-    /** Whether G composes its output with the conditioning image (or its warp) through a predicted mask. */
-    @JsonIgnore
-    public boolean maskedDecoder() {
-        return !"plain".equals(decoder);
-    }
-
     /**
      * The adversarial weight factor at {@code step} (0-based): 0 during the warm-up, then a linear
      * ramp to 1 over {@code rampSteps}.

@@ -362,21 +362,31 @@ public final class ApiServer implements AutoCloseable {
 
     // ---- Synthesis. ----
 
-    /** Takes a slot or answers 503 (before the upload is read). */
-    private void acquire() {
+    /** Takes a slot or answers 503 with Retry-After (before the upload is read). */
+    private void acquire(Context ctx) {
         if (!slots.tryAcquire()) {
+            ctx.header("Retry-After", "5");
             throw new HttpError(503, "the server is busy (" + (cfg.workers + cfg.queue) + " requests running or waiting); retry later");
         }
     }
 
+    /** {@code op} on a worker: counted in {@code running} (health) from its start, after the test hook. */
+    private Operations.Operation counted(Operations.Operation op) {
+        return (form, dir) -> {
+            running.incrementAndGet();
+            try {
+                beforeWork.run();
+                return op.run(form, dir);
+            } finally {
+                running.decrementAndGet();
+            }
+        };
+    }
+
     /** A synthesis request: a slot or 503, the form into a fresh folder, the work on a worker, the folder removed. */
     private void synthesize(Context ctx, Operations.Operation op) throws IOException {
-        try {
-            acquire();
-        } catch (HttpError e) {
-            ctx.header("Retry-After", "5");
-            throw e;
-        }
+        acquire(ctx);
+        Operations.Operation work = counted(op);
         Path dir = null;
         Outputs.Body body;
         long elapsedMs;
@@ -387,15 +397,7 @@ public final class ApiServer implements AutoCloseable {
             long t0 = System.nanoTime();
             Future<Outputs.Body> f = null;
             try {
-                f = workers.submit(() -> {
-                    running.incrementAndGet();
-                    try {
-                        beforeWork.run();
-                        return op.run(form, requestDir);
-                    } finally {
-                        running.decrementAndGet();
-                    }
-                });
+                f = workers.submit(() -> work.run(form, requestDir));
                 body = f.get();
             } catch (InterruptedException e) {
                 if (f != null) f.cancel(true);
@@ -430,13 +432,8 @@ public final class ApiServer implements AutoCloseable {
     // ---- Jobs. ----
 
     private void submitJob(Context ctx, String operation) throws IOException {
-        Operations.Operation op = ops.byName(operation);
-        try {
-            acquire();
-        } catch (HttpError e) {
-            ctx.header("Retry-After", "5");
-            throw e;
-        }
+        Operations.Operation op = counted(ops.byName(operation));
+        acquire(ctx);
         Path dir = null;
         boolean submitted = false;
         try {
@@ -444,14 +441,7 @@ public final class ApiServer implements AutoCloseable {
             dir = Files.createDirectory(tempRoot.resolve("job-" + id));
             Form form = Form.read(ctx, dir, cfg.maxUploadBytes);
             Operations.checkFields(operation, form);
-            Jobs.Job job = jobs.submit(id, operation, dir, form, (f, d) -> {
-                running.incrementAndGet();
-                try {
-                    return op.run(f, d);
-                } finally {
-                    running.decrementAndGet();
-                }
-            }, workers, () -> beforeWork.run(), slots::release);
+            Jobs.Job job = jobs.submit(id, operation, dir, form, op, workers, slots::release);
             submitted = true;
             ctx.header("Location", JOBS + "/" + id);
             json(ctx, 202, jobs.describe(job, JOBS));

@@ -17,7 +17,6 @@ import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
 import java.util.function.Consumer;
 
 /**
@@ -45,7 +44,6 @@ final class Jobs implements AutoCloseable {
         volatile String contentType;
         volatile String fileName;
         volatile boolean cancelRequested;
-        volatile Future<?> future;
 
         Job(String id, String operation, Path dir) {
             this.id = id;
@@ -85,11 +83,11 @@ final class Jobs implements AutoCloseable {
      * runs once the job ends, however it ends.
      */
     Job submit(String id, String operation, Path dir, Form form, Operations.Operation op, ExecutorService workers,
-               Runnable beforeWork, Runnable release) {
+               Runnable release) {
         Job job = new Job(id, operation, dir);
         jobs.put(id, job);
         try {
-            job.future = workers.submit(() -> run(job, form, op, beforeWork, release));
+            workers.submit(() -> run(job, form, op, release));
         } catch (RuntimeException e) {
             jobs.remove(id);
             release.run();
@@ -98,11 +96,10 @@ final class Jobs implements AutoCloseable {
         return job;
     }
 
-    private void run(Job job, Form form, Operations.Operation op, Runnable beforeWork, Runnable release) {
+    private void run(Job job, Form form, Operations.Operation op, Runnable release) {
         try {
             if (job.cancelRequested) throw new CancellationException();
             job.state = State.RUNNING;
-            beforeWork.run();
             Outputs.Body body = Animator.withProgress((done, total) -> {
                 if (job.cancelRequested) throw new CancellationException("job " + job.id + " cancelled");
                 job.framesDone = done;
@@ -157,19 +154,14 @@ final class Jobs implements AutoCloseable {
         return id == null ? null : jobs.get(id);
     }
 
-    /** Cancels a job that has not ended (it stops at its next chunk of work) or removes an ended one. */
+    /**
+     * Cancels a job that has not ended, or removes an ended one with its files. A cancelled job stops
+     * before its next chunk of work (a queued one as soon as a worker takes it, without computing);
+     * the worker then releases its slot and removes it, so there is one path that frees both.
+     */
     State cancel(Job job) {
         if (!job.ended()) {
             job.cancelRequested = true;
-            Future<?> f = job.future;
-            // A job still waiting for a worker never starts; its slot is released by the worker's finally.
-            if (f != null && job.state == State.QUEUED) f.cancel(false);
-            if (f != null && f.isCancelled()) {
-                job.state = State.CANCELLED;
-                job.finished = Instant.now();
-                remove(job.id);
-                return State.CANCELLED;
-            }
             return State.CANCELLED;
         }
         remove(job.id);

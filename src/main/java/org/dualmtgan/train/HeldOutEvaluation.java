@@ -10,6 +10,7 @@ import org.dualmtgan.eval.EvalResult;
 import org.dualmtgan.eval.Evaluation;
 import org.dualmtgan.media.Video;
 import org.dualmtgan.model.DualMtgan;
+import org.dualmtgan.model.Losses;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -104,8 +105,7 @@ public final class HeldOutEvaluation {
     private double[] klPerDimension(DualMtgan model) {
         int t = model.config().frames;
         int dim = model.latentDim();
-        double[] sum = new double[dim];
-        int n = 0;
+        double[] out = new double[dim];
         try (NDManager scope = model.manager().newSubManager()) {
             List<NDArray> windows = new ArrayList<>();
             for (EvalData.Clip c : clips) {
@@ -113,15 +113,14 @@ public final class HeldOutEvaluation {
                 if (v.frames() < t) continue;
                 windows.add(v.slice(0, t).toNDArray(scope).expandDims(0));
             }
-            if (windows.isEmpty()) return sum;
+            if (windows.isEmpty()) return out;
             NDArray batch = ai.djl.ndarray.NDArrays.concat(new NDList(windows), 0);
             NDArray q = model.encodePosterior(batch);
             NDArray mu = q.get(":, :" + dim);
             NDArray logvar = q.get(":, " + dim + ":");
-            float[] kl = mu.square().add(logvar.exp()).sub(1f).sub(logvar).mul(0.5f).toFloatArray();
-            n = windows.size();
-            for (int i = 0; i < kl.length; i++) sum[i % dim] += kl[i] / n;
+            float[] kl = Losses.klPerDimension(mu, logvar).toFloatArray();
+            for (int i = 0; i < dim; i++) out[i] = kl[i];
         }
-        return sum;
+        return out;
     }
 }

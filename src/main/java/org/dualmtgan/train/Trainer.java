@@ -220,6 +220,8 @@ public final class Trainer {
         final LossLog heldOutLog;
         final LossLog klLog;
         HeldOutEvaluation heldOut;
+        /** Set when the config's split has no held-out clips to score: the run goes on without evaluating. */
+        boolean heldOutUnavailable;
         /** Best held-out reconstruction SSIM so far (from heldout.csv on resume), the score of best.ckpt. */
         double bestScore = Double.NEGATIVE_INFINITY;
         long done;
@@ -319,7 +321,7 @@ public final class Trainer {
                     if (done % t.checkpointEvery == 0 || last || stopped) {
                         saveCheckpoint();
                     }
-                    if (t.evalEvery > 0 && (done % t.evalEvery == 0 || last) && !stopRequested.get()) {
+                    if (t.evalEvery > 0 && !heldOutUnavailable && (done % t.evalEvery == 0 || last) && !stopRequested.get()) {
                         evaluateHeldOut();
                     }
                     if (stopped) {
@@ -372,7 +374,7 @@ public final class Trainer {
                     heldOut = HeldOutEvaluation.of(cfg);
                 } catch (InvalidInputException e) {
                     opts.progress.message("warning: no held-out evaluation (" + e.getMessage() + ")");
-                    t.evalEvery = 0;
+                    heldOutUnavailable = true;
                     return;
                 }
             }

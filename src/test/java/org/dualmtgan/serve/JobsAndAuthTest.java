@@ -217,6 +217,39 @@ class JobsAndAuthTest {
     }
 
     @Test
+    void cancellingAQueuedJobFreesItsSlot() throws Exception {
+        CountDownLatch hold = new CountDownLatch(1);
+        CountDownLatch reached = new CountDownLatch(1);
+        server.jobs().onProgress = j -> {
+            reached.countDown();
+            try {
+                hold.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+        try {
+            String running = JSON.readTree(post("/api/v1/jobs/generate", generateForm(2), TOKEN).body()).get("id").asText();
+            assertTrue(reached.await(30, TimeUnit.SECONDS));
+            // One worker: the second job waits in the queue.
+            String queued = JSON.readTree(post("/api/v1/jobs/generate", generateForm(1), TOKEN).body()).get("id").asText();
+            assertEquals("queued", JSON.readTree(get("/api/v1/jobs/" + queued).body()).get("state").asText());
+            assertEquals(200, send(request("/api/v1/jobs/" + queued, TOKEN).DELETE().build()).statusCode());
+            server.jobs().onProgress = j -> {};
+            hold.countDown();
+            poll(running, j -> j.get("state").asText().equals("done"));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (get("/api/v1/jobs/" + queued).statusCode() != 404 && System.nanoTime() < deadline) Thread.sleep(10);
+            ApiServerTest.assertError(get("/api/v1/jobs/" + queued), 404, null, "no job");
+            assertEquals(3, JSON.readTree(get("/api/v1/health").body()).get("freeSlots").asInt(), "every slot is free again");
+            send(request("/api/v1/jobs/" + running, TOKEN).DELETE().build());
+        } finally {
+            server.jobs().onProgress = j -> {};
+            hold.countDown();
+        }
+    }
+
+    @Test
     void finishedJobsExpireWithTheirFiles() throws Exception {
         String id = JSON.readTree(post("/api/v1/jobs/generate", generateForm(1), TOKEN).body()).get("id").asText();
         poll(id, j -> j.get("state").asText().equals("done"));
