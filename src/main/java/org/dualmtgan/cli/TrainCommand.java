@@ -96,6 +96,11 @@ public final class TrainCommand implements Callable<Integer> {
         }
         // Relative data paths resolve against the current directory; the run keeps the absolute one.
         cfg.data.path = Path.of(cfg.data.path).toAbsolutePath().normalize().toString();
+        if (cfg.train.evalData != null) {
+            Path held = Path.of(cfg.train.evalData).toAbsolutePath().normalize();
+            if (!Files.isDirectory(held)) throw new InvalidInputException(held, "train.evalData: no such folder");
+            cfg.train.evalData = held.toString();
+        }
 
         Trainer.Options opts = new Trainer.Options();
         opts.runDir = (out != null ? out : Path.of("runs", cfg.name)).toAbsolutePath().normalize();

@@ -97,6 +97,9 @@ final class Jobs implements AutoCloseable {
     }
 
     private void run(Job job, Form form, Operations.Operation op, Runnable release) {
+        // The outcome is published last, after the uploads are gone and the slot is free, so a client
+        // that sees "done" sees the job's final files and the server's final capacity.
+        State outcome;
         try {
             if (job.cancelRequested) throw new CancellationException();
             job.state = State.RUNNING;
@@ -119,24 +122,24 @@ final class Jobs implements AutoCloseable {
             job.fileName = body.fileName();
             job.result = out;
             job.framesDone = Math.max(job.framesDone, job.framesTotal);
-            job.state = State.DONE;
+            outcome = State.DONE;
         } catch (CancellationException e) {
-            job.state = State.CANCELLED;
+            outcome = State.CANCELLED;
         } catch (HttpError e) {
             job.error = e;
-            job.state = State.FAILED;
+            outcome = State.FAILED;
         } catch (org.dualmtgan.InvalidInputException e) {
             job.error = HttpError.badRequest(null, e.getMessage());
-            job.state = State.FAILED;
+            outcome = State.FAILED;
         } catch (RuntimeException | IOException | Error e) {
             job.error = new HttpError(500, "internal error: " + e);
-            job.state = State.FAILED;
-        } finally {
-            job.finished = Instant.now();
-            deleteInputs(job);
-            release.run();
-            if (job.state == State.CANCELLED) remove(job.id);
+            outcome = State.FAILED;
         }
+        job.finished = Instant.now();
+        deleteInputs(job);
+        release.run();
+        job.state = outcome;
+        if (outcome == State.CANCELLED) remove(job.id);
     }
 
     /** Everything of the job's folder but its result: the uploads and the encoder's files. */

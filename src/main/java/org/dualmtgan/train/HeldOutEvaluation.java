@@ -57,6 +57,7 @@ public final class HeldOutEvaluation {
         s.stride = Math.max(1, cfg.data.stride);
         s.clips = cfg.train.evalClips;
         s.perVideo = cfg.train.evalPerVideo;
+        if (cfg.train.evalData != null) s.data = java.nio.file.Path.of(cfg.train.evalData);
         EvalData.Clips c = EvalData.clips(s, cfg, cfg.model.size, cfg.model.frames);
         return new HeldOutEvaluation(c.clips(), cfg.train.evalSamples, cfg.train.seed);
     }

@@ -33,6 +33,12 @@ public class TrainSettings {
     public int evalFrames = 16;
     /** Stochastic samples per held-out clip (best-of-N, mean-of-N, diversity). */
     public int evalSamples = 10;
+    /**
+     * A folder of held-out videos to evaluate on instead of the split's test subset (every video in
+     * it), for data whose test part lives apart, such as the synthetic domains' {@code --split test}.
+     * A relative path resolves against the current directory.
+     */
+    public String evalData;
 
     public void validate() {
         if (steps < 1) throw new InvalidInputException("train.steps must be >= 1, got " + steps);

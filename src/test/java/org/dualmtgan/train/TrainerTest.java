@@ -212,4 +212,33 @@ class TrainerTest {
         // best.ckpt is not a step checkpoint: neither pruned nor taken for resuming.
         assertEquals("step-00000004.ckpt", Trainer.latestCheckpoint(run).getFileName().toString());
     }
+
+    @Test
+    void heldOutEvaluationUsesTheEvalDataFolderWhenGiven(@TempDir Path dir) throws IOException {
+        // A split without a test part, and a separate folder of held-out videos (one video here).
+        Path held = dir.resolve("held");
+        Path video = Files.list(DATA).sorted().findFirst().orElseThrow();
+        Files.createDirectories(held.resolve(video.getFileName()));
+        try (var frames = Files.list(video)) {
+            for (Path f : frames.toList()) Files.copy(f, held.resolve(video.getFileName()).resolve(f.getFileName()));
+        }
+        TrainConfig cfg = tiny(2);
+        cfg.train.evalEvery = 2;
+        cfg.train.evalClips = 0;
+        cfg.train.evalPerVideo = 1;
+        cfg.train.evalFrames = 0;
+        cfg.train.evalSamples = 2;
+        cfg.train.evalData = held.toString();
+        Path run = dir.resolve("run");
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        assertEquals(0, main(out, err, "train", "--config", writeConfig(dir, cfg).toString(), "--out", run.toString()), err.toString());
+        assertTrue(out.toString().contains("held-out at step 2 (1 clips"), out.toString());
+
+        cfg.train.evalData = dir.resolve("missing").toString();
+        StringWriter err2 = new StringWriter();
+        assertEquals(2, main(new StringWriter(), err2, "train", "--config", writeConfig(dir, cfg).toString(), "--out", dir.resolve("run2").toString()));
+        assertTrue(err2.toString().contains("train.evalData: no such folder") && err2.toString().contains("missing"), err2.toString());
+        assertFalse(Files.exists(dir.resolve("run2")), "nothing written for a bad config");
+    }
 }
