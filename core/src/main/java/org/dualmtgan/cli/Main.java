@@ -49,7 +49,15 @@ public final class Main implements Runnable {
     }
 
     public static CommandLine commandLine() {
-        CommandLine cl = new CommandLine(new Main());
+        return withHandlers(new CommandLine(new Main()));
+    }
+
+    /**
+     * The project's exit codes and messages on {@code cl}: bad input of any kind (an
+     * {@link InvalidInputException} anywhere in the cause chain, or bad usage) prints "error: ..."
+     * and exits 2; anything else is an internal error, exit 1, with its stack trace.
+     */
+    public static CommandLine withHandlers(CommandLine cl) {
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             Throwable root = ex;
             while (!(root instanceof InvalidInputException) && root.getCause() != null && root.getCause() != root) {

@@ -19,8 +19,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-/** Options (picocli mixins) and helpers shared by {@code transfer}, {@code generate}, {@code reconstruct} and {@code interpolate}. */
-final class AnimateSupport {
+/**
+ * Options (picocli mixins) and helpers shared by {@code transfer}, {@code generate}, {@code reconstruct}
+ * and {@code interpolate}; the public helpers (reading at model size, output names and formats) are
+ * also what {@code dualmtgan-spark batch} uses, so its outputs are the same files.
+ */
+public final class AnimateSupport {
     /** Most frame columns on a contact sheet; longer videos are shown every n-th frame. */
     static final int SHEET_COLUMNS = 32;
 
@@ -110,7 +114,7 @@ final class AnimateSupport {
     }
 
     /** Numbered names {@code prefix-00, prefix-01, ...}, at least two digits. */
-    static List<String> numbered(String prefix, int n) {
+    public static List<String> numbered(String prefix, int n) {
         int digits = Math.max(2, Integer.toString(n - 1).length());
         List<String> names = new ArrayList<>(n);
         for (int i = 0; i < n; i++) names.add(String.format(Locale.ROOT, "%s-%0" + digits + "d", prefix, i));
@@ -124,7 +128,7 @@ final class AnimateSupport {
     }
 
     /** {@code --format} of the commands that write a folder of videos: gif, mp4, avi, png (a strip) or frames. */
-    static OutputFormat namedFormat(String name) {
+    public static OutputFormat namedFormat(String name) {
         String n = name.trim().toLowerCase(Locale.ROOT);
         return switch (n) {
             case "png", "strip" -> OutputFormat.STRIP;
@@ -134,7 +138,7 @@ final class AnimateSupport {
     }
 
     /** The file name of output {@code base} in {@code format} ({@code frames}: a folder). */
-    static String fileName(String base, OutputFormat format) {
+    public static String fileName(String base, OutputFormat format) {
         return switch (format) {
             case MP4 -> base + ".mp4";
             case GIF -> base + ".gif";
@@ -157,7 +161,7 @@ final class AnimateSupport {
     }
 
     /** A whole video at model size; {@code maxFrames > 0} keeps at most that many from the start. */
-    static Video readVideo(Path path, int size, int maxFrames) {
+    public static Video readVideo(Path path, int size, int maxFrames) {
         if (maxFrames < 0) throw new InvalidInputException("--max-frames must be >= 0, got " + maxFrames);
         return MediaReader.readVideo(path, MediaReader.Layout.AUTO, Preprocess.builder().size(size).frames(maxFrames).build());
     }

@@ -21,7 +21,8 @@ import java.util.List;
  * <p>Instances are immutable by convention: methods return new videos and never write into
  * {@link #data()} of an existing one.
  */
-public final class Video {
+public final class Video implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
     public static final int CHANNELS = 3;
     public static final double DEFAULT_FPS = 25.0;
 

@@ -11,7 +11,8 @@ import java.util.Map;
  * the table are methods (the model and its baselines, or ablation variants) in insertion order;
  * columns are metrics in {@link #metrics} order. {@link EvalReport} writes it.
  */
-public final class EvalResult {
+public final class EvalResult implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
     // Column names.
     public static final String SSIM = "ssim";
     public static final String PSNR = "psnr";
@@ -22,7 +23,7 @@ public final class EvalResult {
     public static final String PSNR_BEST = "psnr-best";
 
     /** One clip's scores under one method. */
-    public record ClipScore(String clip, String method, Map<String, Double> values) {}
+    public record ClipScore(String clip, String method, Map<String, Double> values) implements java.io.Serializable {}
 
     /** Mean, standard deviation (n - 1 in the denominator; 0 for one clip) and count over clips. */
     public record Summary(double mean, double std, int n) {}
@@ -63,6 +64,20 @@ public final class EvalResult {
 
     public void curve(String label, double[] perFrame) {
         ssimCurves.computeIfAbsent(label, k -> new ArrayList<>()).add(perFrame.clone());
+    }
+
+    /**
+     * Appends the clip scores and curves of {@code part}, a result of the same protocol scored apart
+     * (another process or machine): merging the parts in clip order gives the result of scoring
+     * every clip here.
+     */
+    public void merge(EvalResult part) {
+        if (!part.protocol.equals(protocol) || !part.metrics.equals(metrics)) {
+            throw new IllegalArgumentException("cannot merge a " + part.protocol + " result " + part.metrics + " into " + protocol + " " + metrics);
+        }
+        for (String m : part.methods) if (!methods.contains(m)) methods.add(m);
+        scores.addAll(part.scores);
+        part.ssimCurves.forEach((label, curves) -> ssimCurves.computeIfAbsent(label, k -> new ArrayList<>()).addAll(curves));
     }
 
     /** Mean +- std over clips of {@code metric} for {@code method}; n = 0 when it has no such score. */

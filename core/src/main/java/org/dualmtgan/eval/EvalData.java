@@ -33,7 +33,7 @@ public final class EvalData {
     private EvalData() {}
 
     /** One evaluated clip: {@code id} is the video's id, with {@code @start} when several clips come from one video. */
-    public record Clip(String id, Video video) {}
+    public record Clip(String id, Video video) implements java.io.Serializable {}
 
     /** The clips, how many videos were too short, where they came from and the data's fingerprint. */
     public record Clips(List<Clip> clips, int skipped, String source, String fingerprint) {}
@@ -45,7 +45,7 @@ public final class EvalData {
      * keypoints {@code [T][K][2]} at the model's size.
      */
     public record TransferCase(String id, String contentClip, String motionClip, Video image, Video driving,
-                               Video truth, double[][][] keypoints, List<String> keypointNames) {}
+                               Video truth, double[][][] keypoints, List<String> keypointNames) implements java.io.Serializable {}
 
     public record TransferSet(List<TransferCase> cases, int skipped, String source, String fingerprint, String domain) {}
 

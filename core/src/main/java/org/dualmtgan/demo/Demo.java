@@ -237,7 +237,7 @@ public final class Demo {
                 .append("<h1>Dual-MTGAN demo</h1>\n<p>One model per dataset does both tasks: deterministic motion transfer ")
                 .append("(the motion of a driving clip on a new image) and stochastic generation (new motions sampled ")
                 .append("from the learned motion space). Each GIF has an MP4 beside it. Inputs: see the project's ")
-                .append("<code>src/main/resources/org/dualmtgan/demo/README.md</code>; models: <code>models/NAME/MODEL_CARD.md</code>.</p>\n");
+                .append("<code>core/src/main/resources/org/dualmtgan/demo/README.md</code>; models: <code>models/NAME/MODEL_CARD.md</code>.</p>\n");
         for (Scene s : scenes) {
             b.append("<h2>").append(esc(s.title())).append(" &mdash; model <code>").append(esc(s.model())).append("</code></h2>\n");
             for (Item it : items) {

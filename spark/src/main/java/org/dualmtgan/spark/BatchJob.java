@@ -1,0 +1,272 @@
+package org.dualmtgan.spark;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.univocity.parsers.csv.CsvWriter;
+import com.univocity.parsers.csv.CsvWriterSettings;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.dualmtgan.InvalidInputException;
+import org.dualmtgan.animate.Animator;
+import org.dualmtgan.cli.AnimateSupport;
+import org.dualmtgan.media.MediaReader;
+import org.dualmtgan.media.MediaWriter;
+import org.dualmtgan.media.MediaWriter.OutputFormat;
+import org.dualmtgan.media.Video;
+import org.dualmtgan.util.AtomicFiles;
+
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * {@code dualmtgan-spark batch}: every row of a pairs file (see {@link BatchRow}) animated on the
+ * cluster, one output per row in {@code OUT}, written exactly as the CLI writes it: a transfer row
+ * gives {@code OUT/NAME.FMT} (as {@code dualmtgan transfer --out}), a generation row the folder
+ * {@code OUT/NAME} of {@code sample-00.FMT ...} (as {@code dualmtgan generate --out}).
+ *
+ * <p>Each executor JVM loads the model once ({@link ExecutorModels}); rows are seeded by the row,
+ * never by the executor, so a retried task writes the same bytes; outputs are published under a
+ * temporary name and renamed ({@link HadoopFiles#publish}); a row whose output exists is skipped, so
+ * a re-run finishes what an earlier one left. A bad row (missing or unreadable file, bad cell) does
+ * not fail the job: it is listed with its reason in {@code OUT/_errors.csv}. {@code OUT/_report.json}
+ * holds the counts and where the time went.
+ */
+public final class BatchJob {
+    public static final String ERRORS = "_errors.csv";
+    public static final String REPORT = "_report.json";
+    static final List<String> COLUMNS = List.of("image", "driving", "samples", "seed", "frames", "name");
+
+    /** What to run. */
+    public static final class Options {
+        /** A bundled model's name, or a checkpoint (local or Hadoop path) every executor can read. */
+        public String model;
+        /** The pairs file (CSV with a header line). */
+        public String pairs;
+        /** The output folder. */
+        public String out;
+        /** gif, mp4, avi, png (a strip) or frames, as the CLI's --format. */
+        public String format = "gif";
+        /** Partitions of the rows (0: the context's default parallelism). */
+        public int partitions;
+    }
+
+    /** The outcome: every row's result (in row order), the counts and the wall time. */
+    public record Summary(List<RowResult> rows, int written, int skipped, int failed, double wallSeconds, Map<String, Object> report) {}
+
+    private BatchJob() {}
+
+    public static Summary run(SparkSession spark, Options o) throws IOException {
+        long t0 = System.nanoTime();
+        OutputFormat format = AnimateSupport.namedFormat(o.format);
+        if (o.model == null || o.model.isBlank()) throw new InvalidInputException("--model is required");
+        if (o.partitions < 0) throw new InvalidInputException("--partitions must be >= 0, got " + o.partitions);
+        Configuration conf = spark.sparkContext().hadoopConfiguration();
+        Path pairsPath = new Path(o.pairs);
+        pairsPath = HadoopFiles.fs(pairsPath, conf).makeQualified(pairsPath);
+        if (!HadoopFiles.exists(pairsPath, conf) || HadoopFiles.fs(pairsPath, conf).getFileStatus(pairsPath).isDirectory()) {
+            throw new InvalidInputException(java.nio.file.Path.of(o.pairs), "pairs file not found");
+        }
+        Path outPath = new Path(o.out);
+        outPath = HadoopFiles.fs(outPath, conf).makeQualified(outPath);
+        if (HadoopFiles.exists(outPath, conf) && !HadoopFiles.fs(outPath, conf).getFileStatus(outPath).isDirectory()) {
+            throw new InvalidInputException(java.nio.file.Path.of(o.out), "exists and is not a folder");
+        }
+        // The model is checked here, before any task: a bad --model is the user's error, not a row's.
+        double driverLoad = ExecutorModels.get(o.model).loadSeconds();
+
+        List<BatchRow> rows = readPairs(spark, pairsPath, conf);
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        int partitions = Math.max(1, Math.min(rows.size(), o.partitions > 0 ? o.partitions : jsc.defaultParallelism()));
+        String model = o.model;
+        String out = outPath.toString();
+        JavaRDD<BatchRow> rdd = jsc.parallelize(rows, partitions);
+        List<RowResult> results = new ArrayList<>(rdd.mapPartitions(it -> runPartition(it, model, out, format)).collect());
+        results.sort(Comparator.comparingLong(RowResult::index));
+
+        int written = 0, skipped = 0, failed = 0;
+        double modelS = 0, decodeS = 0, inferS = 0, encodeS = 0;
+        for (RowResult r : results) {
+            switch (r.status()) {
+                case WRITTEN -> written++;
+                case SKIPPED -> skipped++;
+                case FAILED -> failed++;
+            }
+            modelS += r.modelSeconds();
+            decodeS += r.decodeSeconds();
+            inferS += r.inferSeconds();
+            encodeS += r.encodeSeconds();
+        }
+        // Killed attempts may have left copies under temporary names; no task of this job runs now.
+        HadoopFiles.sweepTemporaries(outPath, conf);
+        double wall = (System.nanoTime() - t0) / 1e9;
+        HadoopFiles.writeString(new Path(outPath, ERRORS), errorsCsv(results), conf);
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("model", o.model);
+        report.put("pairs", o.pairs);
+        report.put("format", format.name().toLowerCase(Locale.ROOT));
+        report.put("master", spark.sparkContext().master());
+        report.put("partitions", partitions);
+        report.put("rows", results.size());
+        report.put("written", written);
+        report.put("skipped", skipped);
+        report.put("failed", failed);
+        report.put("wallSeconds", wall);
+        report.put("videosPerSecond", written / wall);
+        report.put("driverModelLoadSeconds", driverLoad);
+        Map<String, Object> time = new LinkedHashMap<>();
+        // Summed over tasks; in local mode the executors share the driver's JVM and its model.
+        time.put("modelLoadSeconds", modelS);
+        time.put("decodeSeconds", decodeS);
+        time.put("inferenceSeconds", inferS);
+        time.put("encodeSeconds", encodeS);
+        report.put("taskSeconds", time);
+        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        HadoopFiles.writeString(new Path(outPath, REPORT), json.writeValueAsString(report) + "\n", conf);
+        return new Summary(results, written, skipped, failed, wall, report);
+    }
+
+    /** The rows of the pairs file, numbered from 0, with paths resolved against the file's folder. */
+    static List<BatchRow> readPairs(SparkSession spark, Path pairs, Configuration conf) throws IOException {
+        Dataset<Row> df = spark.read().option("header", "true").option("mode", "PERMISSIVE").csv(pairs.toString());
+        List<String> header = Arrays.asList(df.columns());
+        if (!header.contains("image")) {
+            throw new InvalidInputException(java.nio.file.Path.of(pairs.toUri().getPath()),
+                    "pairs file has no 'image' column (header: " + String.join(",", header) + "; expected " + String.join(",", COLUMNS) + ")");
+        }
+        Path base = pairs.getParent();
+        List<BatchRow> out = new ArrayList<>();
+        long i = 0;
+        for (Row r : df.collectAsList()) {
+            BatchRow row = BatchRow.parse(i++, cell(r, header, "image"), cell(r, header, "driving"), cell(r, header, "samples"),
+                    cell(r, header, "seed"), cell(r, header, "frames"), cell(r, header, "name"));
+            if (row.problem() == null) {
+                row = new BatchRow(row.index(), row.name(), HadoopFiles.resolve(base, row.image(), conf).toString(),
+                        row.driving() == null ? null : HadoopFiles.resolve(base, row.driving(), conf).toString(),
+                        row.samples(), row.seed(), row.frames(), null);
+            }
+            out.add(row);
+        }
+        List<String> names = new ArrayList<>();
+        for (int k = 0; k < out.size(); k++) {
+            BatchRow r = out.get(k);
+            if (r.problem() == null && names.contains(r.name())) {
+                out.set(k, new BatchRow(r.index(), r.name(), r.image(), r.driving(), r.samples(), r.seed(), r.frames(),
+                        "name '" + r.name() + "' is used by an earlier row"));
+            }
+            names.add(r.name());
+        }
+        return out;
+    }
+
+    private static String cell(Row r, List<String> header, String column) {
+        int i = header.indexOf(column);
+        return i < 0 || r.isNullAt(i) ? null : r.getString(i);
+    }
+
+    /** Runs the rows of one task: the model from this JVM's cache, a scratch folder removed at the end. */
+    static Iterator<RowResult> runPartition(Iterator<BatchRow> rows, String model, String out, OutputFormat format) throws IOException {
+        Configuration conf = new Configuration();
+        ExecutorModels.Loaded loaded = ExecutorModels.get(model);
+        double modelSeconds = loaded.loadSeconds();
+        java.nio.file.Path scratch = Files.createTempDirectory("dualmtgan-spark-task-");
+        List<RowResult> results = new ArrayList<>();
+        try {
+            while (rows.hasNext()) {
+                results.add(runRow(rows.next(), loaded.animator(), new Path(out), format, scratch, conf, modelSeconds));
+                modelSeconds = 0;
+            }
+        } finally {
+            AtomicFiles.deleteRecursively(scratch);
+        }
+        return results.iterator();
+    }
+
+    static RowResult runRow(BatchRow row, Animator animator, Path out, OutputFormat format, java.nio.file.Path scratch,
+                            Configuration conf, double modelSeconds) {
+        if (row.problem() != null) return failed(row, row.problem(), modelSeconds, 0, 0, 0);
+        Path dest = new Path(out, row.isTransfer() ? AnimateSupport.fileName(row.name(), format) : row.name());
+        double decode = 0, infer = 0, encode = 0;
+        try {
+            if (HadoopFiles.exists(dest, conf)) {
+                return new RowResult(row.index(), row.name(), row.image(), row.driving(), RowResult.Status.SKIPPED, null,
+                        modelSeconds, 0, 0, 0);
+            }
+            java.nio.file.Path work = Files.createTempDirectory(scratch, "row-");
+            try {
+                long t = System.nanoTime();
+                java.nio.file.Path image = HadoopFiles.local(new Path(row.image()), work, conf);
+                Video y = MediaReader.readFirstFrames(image, 1, animator.size());
+                Video v = null;
+                if (row.isTransfer()) {
+                    java.nio.file.Path driving = HadoopFiles.local(new Path(row.driving()), work, conf);
+                    v = AnimateSupport.readVideo(driving, animator.size(), 0);
+                }
+                decode = seconds(t);
+                t = System.nanoTime();
+                List<Video> videos = row.isTransfer() ? List.of(animator.transfer(y, v))
+                        : animator.generate(y, row.samples(), row.seed(), row.frames() > 0 ? row.frames() : animator.clipLength());
+                infer = seconds(t);
+                t = System.nanoTime();
+                java.nio.file.Path local;
+                if (row.isTransfer()) {
+                    local = work.resolve(AnimateSupport.fileName(row.name(), format));
+                    MediaWriter.write(videos.get(0), local, format);
+                } else {
+                    local = work.resolve(row.name());
+                    Files.createDirectories(local);
+                    List<String> names = AnimateSupport.numbered("sample", videos.size());
+                    for (int i = 0; i < videos.size(); i++) {
+                        MediaWriter.write(videos.get(i), local.resolve(AnimateSupport.fileName(names.get(i), format)), format);
+                    }
+                }
+                boolean published = HadoopFiles.publish(local, dest, conf);
+                encode = seconds(t);
+                return new RowResult(row.index(), row.name(), row.image(), row.driving(),
+                        published ? RowResult.Status.WRITTEN : RowResult.Status.SKIPPED, null, modelSeconds, decode, infer, encode);
+            } finally {
+                AtomicFiles.deleteRecursively(work);
+            }
+        } catch (InvalidInputException e) {
+            return failed(row, e.getMessage(), modelSeconds, decode, infer, encode);
+        } catch (IOException | UncheckedIOException e) {
+            return failed(row, e.getMessage(), modelSeconds, decode, infer, encode);
+        }
+    }
+
+    private static RowResult failed(BatchRow row, String reason, double modelS, double decodeS, double inferS, double encodeS) {
+        return new RowResult(row.index(), row.name(), row.image(), row.driving(), RowResult.Status.FAILED, reason,
+                modelS, decodeS, inferS, encodeS);
+    }
+
+    /** The failed rows: row number (from 0, after the header), output name, inputs and the reason. */
+    static String errorsCsv(List<RowResult> results) {
+        StringWriter sw = new StringWriter();
+        CsvWriter w = new CsvWriter(sw, new CsvWriterSettings());
+        w.writeHeaders("row", "name", "image", "driving", "reason");
+        for (RowResult r : results) {
+            if (r.status() != RowResult.Status.FAILED) continue;
+            w.writeRow(Long.toString(r.index()), r.name(), r.image(), r.driving() == null ? "" : r.driving(), r.reason());
+        }
+        w.close();
+        return sw.toString();
+    }
+
+    private static double seconds(long start) {
+        return (System.nanoTime() - start) / 1e9;
+    }
+}

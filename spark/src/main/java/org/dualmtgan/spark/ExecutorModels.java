@@ -1,0 +1,59 @@
+package org.dualmtgan.spark;
+
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.dualmtgan.animate.Animator;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The models of this JVM (an executor, or the driver in local mode): each loaded once, on its
+ * first use, and shared by every task that runs here ({@link Animator} is safe for concurrent
+ * callers; each call frees its native memory when it returns). A model is a bundled name, a local
+ * path, or a path on a Hadoop file system (copied to a local temporary file first).
+ */
+final class ExecutorModels {
+    /** A model and the seconds its loading took in this call (0 when it was already loaded). */
+    record Loaded(Animator animator, double loadSeconds) {}
+
+    private static final Map<String, Animator> MODELS = new HashMap<>();
+
+    private ExecutorModels() {}
+
+    static synchronized Loaded get(String model) {
+        Animator a = MODELS.get(model);
+        if (a != null) return new Loaded(a, 0);
+        long t0 = System.nanoTime();
+        a = load(model);
+        MODELS.put(model, a);
+        return new Loaded(a, (System.nanoTime() - t0) / 1e9);
+    }
+
+    /** Closes every model of this JVM (tests, and the driver when a local job ends). */
+    static synchronized void closeAll() {
+        MODELS.values().forEach(Animator::close);
+        MODELS.clear();
+    }
+
+    private static Animator load(String model) {
+        Path p = new Path(model);
+        // A bundled name or a local path: the core loader resolves both.
+        if (p.toUri().getScheme() == null) return Animator.load(model);
+        if ("file".equals(p.toUri().getScheme())) return Animator.load(p.toUri().getPath());
+        try {
+            java.nio.file.Path dir = Files.createTempDirectory("dualmtgan-model-");
+            java.nio.file.Path local = HadoopFiles.local(p, dir, new Configuration());
+            try {
+                return Animator.load(local);
+            } finally {
+                org.dualmtgan.util.AtomicFiles.deleteRecursively(dir);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read model " + model + ": " + e.getMessage(), e);
+        }
+    }
+}

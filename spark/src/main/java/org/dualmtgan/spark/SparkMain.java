@@ -1,0 +1,221 @@
+package org.dualmtgan.spark;
+
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+import org.dualmtgan.InvalidInputException;
+import org.dualmtgan.cli.Main;
+import org.dualmtgan.eval.EvalData;
+import org.dualmtgan.eval.EvalReport;
+import org.dualmtgan.eval.EvalResult;
+import org.dualmtgan.eval.Evaluation;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/** {@code dualmtgan-spark}: batch synthesis and evaluation on Apache Spark (docs/spark.md). */
+@Command(name = "dualmtgan-spark", mixinStandardHelpOptions = true, versionProvider = SparkMain.Version.class,
+        description = "Dual-MTGAN on Apache Spark: animate a whole pairs file, or evaluate on a whole dataset.",
+        subcommands = {SparkMain.Batch.class, SparkMain.Eval.class})
+public final class SparkMain implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    public static int run(String... args) {
+        if (System.getProperty("ai.djl.offline") == null) System.setProperty("ai.djl.offline", "true");
+        System.setProperty("java.awt.headless", System.getProperty("java.awt.headless", "true"));
+        return Main.withHandlers(new CommandLine(new SparkMain())).execute(args);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** {@code --master} and {@code --partitions}, shared by both commands. */
+    static final class SparkOptions {
+        @Option(names = "--master", paramLabel = "URL",
+                description = "Spark master (local[2], spark://host:7077, yarn, ...). Default: the one spark-submit sets, else local[*].")
+        String master;
+
+        @Option(names = "--partitions", paramLabel = "N", defaultValue = "0",
+                description = "Tasks to split the rows or clips into (0: the default parallelism). Default: ${DEFAULT-VALUE}.")
+        int partitions;
+
+        /** True when this JVM has no session yet: the command then owns the one it makes and stops it. */
+        boolean ownsSession() {
+            return SparkSession.getDefaultSession().isEmpty();
+        }
+
+        SparkSession session() {
+            SparkConf conf = new SparkConf().setAppName("dualmtgan-spark");
+            if (master != null) conf.setMaster(master);
+            else if (!conf.contains("spark.master")) conf.setMaster("local[*]");
+            // Spark's web UI is of no use to a batch job run from the command line; spark-submit can turn it on.
+            if (!conf.contains("spark.ui.enabled")) conf.set("spark.ui.enabled", "false");
+            return SparkSession.builder().config(conf).getOrCreate();
+        }
+    }
+
+    @Command(name = "batch", mixinStandardHelpOptions = true,
+            description = {"Animate every row of a pairs file: one output per row in OUT, as the CLI writes it.",
+                    "Rows are (image, driving) for transfer or (image, samples, seed) for generation; a header",
+                    "line names the columns (image, driving, samples, seed, frames, name). Relative paths are",
+                    "taken from the pairs file's folder. Bad rows are listed in OUT/_errors.csv; rows whose",
+                    "output exists are skipped; OUT/_report.json has the counts and timings."},
+            footer = {"", "Example:",
+                    "  dualmtgan-spark batch --model weizmann-64 --pairs pairs.csv --out out/batch --master local[2]"})
+    static final class Batch implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--model", paramLabel = "M", required = true,
+                description = "A bundled model's name or a checkpoint path every executor can read (local, hdfs://, ...).")
+        String model;
+
+        @Option(names = "--pairs", paramLabel = "CSV", required = true, description = "The pairs file.")
+        String pairs;
+
+        @Option(names = "--out", paramLabel = "DIR", required = true, description = "Output folder (local or Hadoop path).")
+        String out;
+
+        @Option(names = "--format", paramLabel = "FMT", defaultValue = "gif",
+                description = "gif, mp4, avi, png (a strip) or frames. Default: ${DEFAULT-VALUE}.")
+        String format;
+
+        @CommandLine.Mixin
+        SparkOptions sparkOptions;
+
+        @Override
+        public Integer call() throws IOException {
+            BatchJob.Options o = new BatchJob.Options();
+            o.model = model;
+            o.pairs = pairs;
+            o.out = out;
+            o.format = format;
+            o.partitions = sparkOptions.partitions;
+            boolean owned = sparkOptions.ownsSession();
+            SparkSession spark = sparkOptions.session();
+            try {
+                BatchJob.Summary s = BatchJob.run(spark, o);
+                PrintWriter w = spec.commandLine().getOut();
+                w.printf(Locale.ROOT, "%s: %d rows, %d written, %d skipped (already there), %d failed%s; %.1f s, %.3f videos/s%n",
+                        out, s.rows().size(), s.written(), s.skipped(), s.failed(),
+                        s.failed() > 0 ? " (see " + BatchJob.ERRORS + ")" : "", s.wallSeconds(), s.written() / s.wallSeconds());
+                w.flush();
+                return Main.EXIT_OK;
+            } finally {
+                if (owned) {
+                    spark.stop();
+                    ExecutorModels.closeAll();
+                }
+            }
+        }
+    }
+
+    @Command(name = "eval", mixinStandardHelpOptions = true,
+            description = {"Evaluate a model with one of METHOD.md's protocols, clips scored on the executors.",
+                    "Writes the same OUT.md, OUT.csv, OUT.json and OUT-ssim-per-frame.png as `dualmtgan eval`."},
+            footer = {"", "Example:",
+                    "  dualmtgan-spark eval --model weizmann-64 --protocol stochastic --samples 100 --master local[2]"})
+    static final class Eval implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--model", paramLabel = "M", required = true,
+                description = "A bundled model's name or a checkpoint path every executor can read.")
+        String model;
+
+        @Option(names = "--protocol", paramLabel = "P", required = true, description = "stochastic, transfer or reconstruction.")
+        String protocol;
+
+        @Option(names = "--data", paramLabel = "DIR",
+                description = "Clips to evaluate: a dataset folder (all its videos). Default: the model's held-out test subset.")
+        Path data;
+
+        @Option(names = "--samples", paramLabel = "N", defaultValue = "100", description = "Samples per clip (stochastic). Default: ${DEFAULT-VALUE}.")
+        int samples;
+
+        @Option(names = "--cond", paramLabel = "K", defaultValue = "1", description = "Conditioning frames (stochastic). Default: ${DEFAULT-VALUE}.")
+        int cond;
+
+        @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "Seed of every draw. Default: ${DEFAULT-VALUE}.")
+        long seed;
+
+        @Option(names = "--clips", paramLabel = "N", defaultValue = "0", description = "At most N clips (0: all). Default: ${DEFAULT-VALUE}.")
+        int clips;
+
+        @Option(names = "--frames", paramLabel = "T", defaultValue = "0", description = "Frames per clip (0: the model's T). Default: ${DEFAULT-VALUE}.")
+        int frames;
+
+        @Option(names = "--stride", paramLabel = "S", defaultValue = "0", description = "Frame stride (0: the training stride). Default: ${DEFAULT-VALUE}.")
+        int stride;
+
+        @Option(names = "--per-video", paramLabel = "M", defaultValue = "1", description = "Clips per video. Default: ${DEFAULT-VALUE}.")
+        int perVideo;
+
+        @Option(names = "--pairs", paramLabel = "N", defaultValue = "200", description = "Most sample pairs per clip for diversity. Default: ${DEFAULT-VALUE}.")
+        int pairs;
+
+        @Option(names = "--out", paramLabel = "FILE", description = "Output base name. Default: out/eval/MODEL-PROTOCOL.")
+        Path out;
+
+        @CommandLine.Mixin
+        SparkOptions sparkOptions;
+
+        @Override
+        public Integer call() throws IOException {
+            String p = protocol.trim().toLowerCase(Locale.ROOT);
+            if (!Evaluation.PROTOCOLS.contains(p)) {
+                throw new InvalidInputException("unknown --protocol '" + protocol + "' (expected " + String.join(", ", Evaluation.PROTOCOLS) + ")");
+            }
+            if (frames < 0) throw new InvalidInputException("--frames must be >= 0, got " + frames);
+            if (stride < 0) throw new InvalidInputException("--stride must be >= 0, got " + stride);
+            EvalData.Selection s = new EvalData.Selection();
+            s.data = data;
+            s.clips = clips;
+            s.frames = frames;
+            s.stride = stride;
+            s.perVideo = perVideo;
+            long t0 = System.nanoTime();
+            boolean owned = sparkOptions.ownsSession();
+            SparkSession spark = sparkOptions.session();
+            try {
+                EvalResult r = SparkEval.run(spark, model, p, s, new SparkEval.Settings(samples, cond, seed, pairs), sparkOptions.partitions);
+                var info = ExecutorModels.get(model).animator().info();
+                String name = info != null && info.config != null && info.config.name != null ? info.config.name : "model";
+                Path base = EvalReport.base(out != null ? out : Path.of("out", "eval", name + "-" + p));
+                List<Path> files = EvalReport.write(r, base);
+                PrintWriter w = spec.commandLine().getOut();
+                w.print(EvalReport.markdown(r));
+                w.printf(Locale.ROOT, "wrote %s (%.1f s)%n", String.join(", ", files.stream().map(Path::toString).toList()),
+                        (System.nanoTime() - t0) / 1e9);
+                w.flush();
+                return Main.EXIT_OK;
+            } finally {
+                if (owned) {
+                    spark.stop();
+                    ExecutorModels.closeAll();
+                }
+            }
+        }
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = SparkMain.class.getPackage().getImplementationVersion();
+            return new String[] {"dualmtgan-spark " + (v != null ? v : "(development build)") + ", Apache Spark " + org.apache.spark.package$.MODULE$.SPARK_VERSION()};
+        }
+    }
+}
