@@ -6,7 +6,6 @@ import org.apache.hadoop.fs.Path;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 
@@ -55,7 +54,7 @@ final class HadoopFiles {
      * in {@code scratch} with the same name (its extension tells its format).
      */
     static java.nio.file.Path local(Path p, java.nio.file.Path scratch, Configuration conf) throws IOException {
-        if (isLocal(p)) return java.nio.file.Path.of(URI.create(p.toUri().getScheme() == null ? "file:" + p.toUri().getPath() : p.toUri().toString()));
+        if (isLocal(p)) return new java.io.File(p.toUri().getPath()).toPath();
         FileSystem fs = fs(p, conf);
         if (!fs.exists(p)) throw new java.io.FileNotFoundException(p + ": no such file");
         java.nio.file.Path dir = java.nio.file.Files.createTempDirectory(scratch, "in-");

@@ -115,19 +115,19 @@ class SparkJobsTest {
 
     @Test
     void badRowsLandInTheErrorsFileAndTheRestIsWritten(@TempDir Path dir) throws IOException {
-        Files.copy(STILL, dir.resolve("still.png"));
+        Files.copy(STILL, dir.resolve("my still.png")); // a space in the name
         Files.writeString(dir.resolve("notes.png"), "not an image");
         Path jack = driving("class3_00000044.png");
         Path p = pairs(dir, "image,driving,samples,seed",
-                "still.png," + jack + ",,",
+                "my still.png," + jack + ",,",
                 "missing.png," + jack + ",,",
                 "notes.png," + jack + ",,",
                 "still.png,,many,1",
-                "still.png," + dir.resolve("no-such-video.mp4") + ",,",
+                "my still.png," + dir.resolve("no-such-video.mp4") + ",,",
                 ",,2,1");
         Path out = dir.resolve("out");
         BatchJob.Summary s = batch(p, out, "mp4");
-        assertEquals(1, s.written());
+        assertEquals(1, s.written(), s.rows().toString());
         assertEquals(5, s.failed());
         List<String> errors = Files.readAllLines(out.resolve(BatchJob.ERRORS));
         assertEquals(6, errors.size(), errors.toString());
@@ -137,7 +137,7 @@ class SparkJobsTest {
         assertTrue(errors.get(3).startsWith("3,") && errors.get(3).contains("not a number") && errors.get(3).contains("many"), all);
         assertTrue(errors.get(4).startsWith("4,") && errors.get(4).contains("no-such-video.mp4"), all);
         assertTrue(errors.get(5).startsWith("5,") && errors.get(5).contains("no image"), all);
-        assertTrue(Files.isRegularFile(out.resolve("00000-still-class3_00000044.mp4")));
+        assertTrue(Files.isRegularFile(out.resolve("00000-my_still-class3_00000044.mp4")));
         try (Stream<Path> files = Files.list(out)) {
             assertEquals(3, files.count(), "the one result, _errors.csv and _report.json");
         }
