@@ -113,6 +113,22 @@ public final class AnimateSupport {
         }
     }
 
+    /**
+     * {@code --image-crop}: the region of the image the model sees. The model was trained on clips
+     * cropped one way (for faces: the face about half the frame's width, centred); a photo framed
+     * otherwise must be cropped the same way for the motion to land on its parts (docs/api.md).
+     */
+    static final class ImageCrop {
+        @Option(names = "--image-crop", paramLabel = "x,y,w,h", defaultValue = "center",
+                description = "Region of the image to use: x,y,w,h in pixels, center (the centred square) or none (the whole"
+                        + " frame, stretched). Default: ${DEFAULT-VALUE}.")
+        String imageCrop;
+
+        Preprocess.Crop crop() {
+            return Preprocess.Crop.parseOption(imageCrop);
+        }
+    }
+
     /** Numbered names {@code prefix-00, prefix-01, ...}, at least two digits. */
     public static List<String> numbered(String prefix, int n) {
         int digits = Math.max(2, Integer.toString(n - 1).length());
@@ -162,8 +178,13 @@ public final class AnimateSupport {
 
     /** A whole video at model size; {@code maxFrames > 0} keeps at most that many from the start. */
     public static Video readVideo(Path path, int size, int maxFrames) {
+        return readVideo(path, size, maxFrames, Preprocess.Crop.center());
+    }
+
+    /** As {@link #readVideo(Path, int, int)} with {@code crop} instead of the centred square. */
+    public static Video readVideo(Path path, int size, int maxFrames, Preprocess.Crop crop) {
         if (maxFrames < 0) throw new InvalidInputException("--max-frames must be >= 0, got " + maxFrames);
-        return MediaReader.readVideo(path, MediaReader.Layout.AUTO, Preprocess.builder().size(size).frames(maxFrames).build());
+        return MediaReader.readVideo(path, MediaReader.Layout.AUTO, Preprocess.builder().size(size).frames(maxFrames).crop(crop).build());
     }
 
     /**

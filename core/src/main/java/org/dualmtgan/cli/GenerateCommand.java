@@ -38,6 +38,9 @@ public final class GenerateCommand implements Callable<Integer> {
             description = "The image (PNG, JPEG, BMP, GIF), or a video whose first --given-frames frames condition the motion.")
     Path image;
 
+    @Mixin
+    AnimateSupport.ImageCrop imageCrop;
+
     @Option(names = "--given-frames", paramLabel = "K", defaultValue = "1",
             description = "Condition on the first K frames of --image (1: the image alone). Default: ${DEFAULT-VALUE}.")
     int givenFrames;
@@ -58,6 +61,7 @@ public final class GenerateCommand implements Callable<Integer> {
     public Integer call() {
         long t0 = System.nanoTime();
         output.check();
+        var crop = imageCrop.crop();
         if (givenFrames < 1) throw new InvalidInputException("--given-frames must be >= 1, got " + givenFrames);
         if (samples < 1 || samples > Animator.MAX_COUNT) {
             throw new InvalidInputException("--samples must be between 1 and " + Animator.MAX_COUNT + ", got " + samples);
@@ -68,7 +72,7 @@ public final class GenerateCommand implements Callable<Integer> {
         try (Animator animator = model.open()) {
             int length = frames != null ? frames : Math.max(animator.clipLength(), givenFrames);
             if (length < givenFrames) throw new InvalidInputException("--frames (" + length + ") must be at least --given-frames (" + givenFrames + ")");
-            Video given = MediaReader.readFirstFrames(image, givenFrames, animator.size());
+            Video given = MediaReader.readFirstFrames(image, givenFrames, animator.size(), crop);
             List<Video> videos = animator.generate(given, samples, seed, length);
             List<Video> rows = new ArrayList<>();
             List<String> labels = new ArrayList<>();

@@ -2,6 +2,7 @@ package org.dualmtgan.cli;
 
 import org.dualmtgan.animate.Animator;
 import org.dualmtgan.media.MediaReader;
+import org.dualmtgan.media.Preprocess;
 import org.dualmtgan.media.Video;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -39,15 +40,24 @@ public final class TransferCommand implements Callable<Integer> {
     Path driving;
 
     @Mixin
+    AnimateSupport.ImageCrop imageCrop;
+
+    @Option(names = "--driving-crop", paramLabel = "x,y,w,h", defaultValue = "center",
+            description = "Region of the driving video's frames to use: x,y,w,h, center or none. Default: ${DEFAULT-VALUE}.")
+    String drivingCrop;
+
+    @Mixin
     AnimateSupport.VideoOutput output;
 
     @Override
     public Integer call() {
         long t0 = System.nanoTime();
         Path outPath = output.check(driving, "driving video");
+        Preprocess.Crop yCrop = imageCrop.crop();
+        Preprocess.Crop vCrop = Preprocess.Crop.parseOption(drivingCrop);
         try (Animator animator = model.open()) {
-            Video y = MediaReader.readFirstFrames(image, 1, animator.size());
-            Video v = AnimateSupport.readVideo(driving, animator.size(), output.maxFrames);
+            Video y = MediaReader.readFirstFrames(image, 1, animator.size(), yCrop);
+            Video v = AnimateSupport.readVideo(driving, animator.size(), output.maxFrames, vCrop);
             Video result = animator.transfer(y, v);
             String written = output.write(result, List.of(y, v, result), List.of("image", "driving", "result"));
             spec.commandLine().getOut().printf(Locale.ROOT, "%s: %s at %.3g fps, %s, %.2f s%n", outPath,

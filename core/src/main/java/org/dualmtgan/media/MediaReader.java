@@ -71,6 +71,19 @@ public final class MediaReader {
      * {@code preprocess.apply(readVideo(path, layout))}.
      */
     public static Video readVideo(Path path, Layout layout, Preprocess preprocess) {
+        try {
+            return readVideoUnnamed(path, layout, preprocess);
+        } catch (InvalidInputException e) {
+            throw named(path, e);
+        }
+    }
+
+    /** {@code e} with {@code path} in it when it names no file (a crop that does not fit the frames, say). */
+    private static InvalidInputException named(Path path, InvalidInputException e) {
+        return e.file() != null || path == null ? e : new InvalidInputException(path, e.getMessage(), e);
+    }
+
+    private static Video readVideoUnnamed(Path path, Layout layout, Preprocess preprocess) {
         if (path == null) throw new InvalidInputException("no input path given");
         if (!Files.exists(path)) throw new InvalidInputException(path, "no such file or folder");
         Layout resolved = layout == null ? Layout.AUTO : layout;
@@ -123,9 +136,19 @@ public final class MediaReader {
      * crop of the whole strip. Fewer than {@code k} frames is an error naming the file.
      */
     public static Video readFirstFrames(Path path, int k, int size) {
-        Preprocess pre = Preprocess.builder().size(size).frames(k).build();
+        return readFirstFrames(path, k, size, Preprocess.Crop.center());
+    }
+
+    /** As {@link #readFirstFrames(Path, int, int)} with {@code crop} instead of the centred square. */
+    public static Video readFirstFrames(Path path, int k, int size, Preprocess.Crop crop) {
+        Preprocess pre = Preprocess.builder().size(size).frames(k).crop(crop).build();
         if (k == 1 && !Files.isDirectory(path) && isImageFile(path) && !looksLikeStrip(path)) {
-            return pre.apply(readImageAsVideo(path));
+            Video image = readImageAsVideo(path);
+            try {
+                return pre.apply(image);
+            } catch (InvalidInputException e) {
+                throw named(path, e);
+            }
         }
         Video v = readVideo(path, Layout.AUTO, pre);
         if (v.frames() < k) throw new InvalidInputException(path, "has " + v.frames() + " frames, " + k + " are needed");

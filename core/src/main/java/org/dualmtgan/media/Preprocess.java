@@ -243,7 +243,7 @@ public final class Preprocess {
         /** Parses {@code "x,y,w,h"}. */
         public static Crop parse(String text) {
             String[] parts = text.trim().split("\\s*,\\s*");
-            if (parts.length != 4) throw new InvalidInputException("crop '" + text + "': expected x,y,w,h");
+            if (parts.length != 4) throw new InvalidInputException("crop '" + text + "': expected x,y,w,h (or center, none)");
             int[] n = new int[4];
             for (int i = 0; i < 4; i++) {
                 try {
@@ -253,6 +253,16 @@ public final class Preprocess {
                 }
             }
             return rect(n[0], n[1], n[2], n[3]);
+        }
+
+        /** {@code center}, {@code none} or {@code x,y,w,h}: the crop options of the animate commands. */
+        public static Crop parseOption(String text) {
+            String t = text.trim().toLowerCase(java.util.Locale.ROOT);
+            return switch (t) {
+                case "center", "centre" -> center();
+                case "none" -> none();
+                default -> parse(t);
+            };
         }
 
         public boolean isNone() {

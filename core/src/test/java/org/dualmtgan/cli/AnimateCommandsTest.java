@@ -208,4 +208,43 @@ class AnimateCommandsTest {
             assertTrue(r.text().contains("--model") && r.text().contains("Example"), r.text());
         }
     }
+
+    @Test
+    void cropOptionsFrameTheInputsAsAPreCroppedFileWould(@TempDir Path tmp) throws Exception {
+        // A portrait whose face sits high in a tall frame: --image-crop on the photo gives the bytes
+        // of the same transfer from a file cropped beforehand with convert --crop.
+        Path photo = data("faces/src_s9.jpg");
+        Path driving = data("bair/bair_00026");
+        Path cropped = tmp.resolve("face.png");
+        Result c = run("convert", photo.toString(), cropped.toString(), "--crop", "135,85,450,450", "--size", "0");
+        assertEquals(0, c.code(), c.text());
+        Result a = run("transfer", "--model", model, "--image", photo.toString(), "--image-crop", "135,85,450,450",
+                "--driving", driving.toString(), "--driving-crop", "8,8,48,48", "--max-frames", "6", "--out", tmp.resolve("a.png").toString());
+        assertEquals(0, a.code(), a.text());
+        Path drivingCropped = tmp.resolve("driving");
+        assertEquals(0, run("convert", driving.toString(), drivingCropped + "/", "--crop", "8,8,48,48", "--size", "0").code());
+        Result b = run("transfer", "--model", model, "--image", cropped.toString(), "--driving", drivingCropped.toString(),
+                "--max-frames", "6", "--out", tmp.resolve("b.png").toString());
+        assertEquals(0, b.code(), b.text());
+        assertArrayEquals(Files.readAllBytes(tmp.resolve("b.png")), Files.readAllBytes(tmp.resolve("a.png")));
+        // The default (centred square) frames the photo otherwise: another result.
+        Result d = run("transfer", "--model", model, "--image", photo.toString(), "--driving", drivingCropped.toString(),
+                "--max-frames", "6", "--out", tmp.resolve("d.png").toString());
+        assertEquals(0, d.code(), d.text());
+        assertFalse(java.util.Arrays.equals(Files.readAllBytes(tmp.resolve("b.png")), Files.readAllBytes(tmp.resolve("d.png"))));
+
+        // generate takes --image-crop too; a crop outside the photo, or not a crop, is bad input naming it.
+        Result g = run("generate", "--model", model, "--image", photo.toString(), "--image-crop", "135,85,450,450",
+                "--samples", "1", "--out", tmp.resolve("g").toString());
+        assertEquals(0, g.code(), g.text());
+        Result outside = run("transfer", "--model", model, "--image", photo.toString(), "--image-crop", "600,600,400,400",
+                "--driving", driving.toString(), "--out", tmp.resolve("x.gif").toString());
+        assertEquals(2, outside.code(), outside.text());
+        assertTrue(outside.text().contains("src_s9.jpg") && outside.text().contains("does not fit"), outside.text());
+        Result word = run("transfer", "--model", model, "--image", photo.toString(), "--image-crop", "face",
+                "--driving", driving.toString(), "--out", tmp.resolve("y.gif").toString());
+        assertEquals(2, word.code(), word.text());
+        assertTrue(word.text().contains("crop 'face'"), word.text());
+        assertFalse(Files.exists(tmp.resolve("x.gif")) || Files.exists(tmp.resolve("y.gif")));
+    }
 }

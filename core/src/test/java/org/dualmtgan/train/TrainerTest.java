@@ -124,7 +124,11 @@ class TrainerTest {
 
     @Test
     void aStepWithANonFiniteGradientIsRecomputedAndTheRunIsUnchanged(@TempDir Path dir) throws IOException {
-        Path config = writeConfig(dir, tiny(3));
+        TrainConfig cfg = tiny(3);
+        // Only the final checkpoint: checkpoint writes during a run are what triggers the open
+        // reproducibility defect (docs/training.md), which this test is not about.
+        cfg.train.checkpointEvery = 100;
+        Path config = writeConfig(dir, cfg);
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         Path clean = dir.resolve("clean");
