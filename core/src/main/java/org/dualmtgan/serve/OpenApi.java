@@ -21,6 +21,8 @@ final class OpenApi {
             Map.entry("sheet", "true: answer the labelled contact sheet (PNG) instead."),
             Map.entry("media", "With format=json: the encodings of each item, e.g. gif,mp4."),
             Map.entry("maxFrames", "Use only the first N frames of the video."),
+            Map.entry("imageCrop", "Region of the image: x,y,w,h in its pixels, center (default) or none."),
+            Map.entry("drivingCrop", "Region of the driving video's frames: x,y,w,h, center (default) or none."),
             Map.entry("n", "Number of samples (1 to the server's limit)."),
             Map.entry("seed", "Seed of the motion samples (64-bit); the same request gives the same bytes."),
             Map.entry("frames", "Frames per generated video (default T, or given if larger)."),

@@ -41,8 +41,9 @@ final class Operations {
     /** The operations by endpoint name, in the order the API lists them. */
     static final List<String> NAMES = List.of("transfer", "generate", "reconstruct", "interpolate");
     /** Text fields of each operation beyond the common ones (the API description lists them). */
-    static final Map<String, List<String>> TEXT = Map.of("transfer", List.of("maxFrames"), "reconstruct", List.of("maxFrames"),
-            "generate", List.of("n", "seed", "frames", "given"), "interpolate", List.of("steps"));
+    static final Map<String, List<String>> TEXT = Map.of("transfer", List.of("maxFrames", "imageCrop", "drivingCrop"),
+            "reconstruct", List.of("maxFrames"), "generate", List.of("n", "seed", "frames", "given", "imageCrop"),
+            "interpolate", List.of("steps"));
     /** File inputs of each operation (each also takes FIELDDemo, the name of an example input). */
     static final Map<String, List<String>> INPUTS = Map.of("transfer", List.of("image", "driving"), "reconstruct", List.of("video"),
             "generate", List.of("image"), "interpolate", List.of("image", "motionA", "motionB"));
@@ -107,8 +108,10 @@ final class Operations {
         Map.Entry<String, Animator> m = models.get(f.text("model", null));
         Animator a = m.getValue();
         Integer maxFrames = f.optionalInteger("maxFrames", 1, cfg.maxFrames);
-        Video image = readImage(f, "image", 1, a.size(), dir);
-        Video driving = readVideo(f, "driving", a.size(), maxFrames, dir);
+        Preprocess.Crop imageCrop = crop(f, "imageCrop");
+        Preprocess.Crop drivingCrop = crop(f, "drivingCrop");
+        Video image = readImage(f, "image", 1, a.size(), imageCrop, dir);
+        Video driving = readVideo(f, "driving", a.size(), maxFrames, drivingCrop, dir);
         Video out = a.transfer(image, driving);
         Map<String, Object> meta = meta("transfer", m.getKey());
         return Outputs.encode(List.of(new Item("transfer", out)),
@@ -122,7 +125,7 @@ final class Operations {
         Map.Entry<String, Animator> m = models.get(f.text("model", null));
         Animator a = m.getValue();
         Integer maxFrames = f.optionalInteger("maxFrames", 1, cfg.maxFrames);
-        Video video = readVideo(f, "video", a.size(), maxFrames, dir);
+        Video video = readVideo(f, "video", a.size(), maxFrames, Preprocess.Crop.center(), dir);
         Video out = a.reconstruct(video);
         return Outputs.encode(List.of(new Item("reconstruction", out)), List.of(new Row("video", video)),
                 o.format, o.sheet, o.media, meta("reconstruct", m.getKey()), "reconstruction", dir);
@@ -140,7 +143,7 @@ final class Operations {
         Integer frames = f.optionalInteger("frames", 1, cfg.maxFrames);
         int length = frames != null ? frames : Math.max(a.clipLength(), given);
         if (length < given) throw HttpError.badRequest("frames", "frames (" + length + ") must be at least given (" + given + ")");
-        Video start = readImage(f, "image", given, a.size(), dir);
+        Video start = readImage(f, "image", given, a.size(), crop(f, "imageCrop"), dir);
         List<Video> videos = a.generate(start, n, seed, length);
         List<Item> items = new ArrayList<>();
         for (int i = 0; i < videos.size(); i++) items.add(new Item(String.format(Locale.ROOT, "sample-%02d", i), videos.get(i)));
@@ -219,8 +222,23 @@ final class Operations {
 
     /** The first {@code k} frames at model size ({@link MediaReader#readFirstFrames}). */
     private Video readImage(Form f, String field, int k, int size, Path dir) {
+        return readImage(f, field, k, size, Preprocess.Crop.center(), dir);
+    }
+
+    private Video readImage(Form f, String field, int k, int size, Preprocess.Crop crop, Path dir) {
         Input in = input(f, field, dir);
-        return decode(in, () -> MediaReader.readFirstFrames(in.path(), k, size));
+        return decode(in, () -> MediaReader.readFirstFrames(in.path(), k, size, crop));
+    }
+
+    /** A crop field: center (the default), none or x,y,w,h in the input's pixels. */
+    private static Preprocess.Crop crop(Form f, String field) {
+        String text = f.text(field, null);
+        if (text == null || text.isBlank()) return Preprocess.Crop.center();
+        try {
+            return Preprocess.Crop.parseOption(text);
+        } catch (InvalidInputException e) {
+            throw HttpError.badRequest(field, e.getMessage());
+        }
     }
 
     /**
@@ -228,10 +246,14 @@ final class Operations {
      * without it a video longer than the server's limit is refused rather than cut silently.
      */
     private Video readVideo(Form f, String field, int size, Integer maxFrames, Path dir) {
+        return readVideo(f, field, size, maxFrames, Preprocess.Crop.center(), dir);
+    }
+
+    private Video readVideo(Form f, String field, int size, Integer maxFrames, Preprocess.Crop crop, Path dir) {
         Input in = input(f, field, dir);
         int take = maxFrames != null ? maxFrames : cfg.maxFrames + 1;
         return decode(in, () -> {
-            Video v = MediaReader.readVideo(in.path(), MediaReader.Layout.AUTO, Preprocess.builder().size(size).frames(take).build());
+            Video v = MediaReader.readVideo(in.path(), MediaReader.Layout.AUTO, Preprocess.builder().size(size).frames(take).crop(crop).build());
             if (v.frames() == 0) throw new InvalidInputException(in.path(), "has no frames");
             if (maxFrames == null && v.frames() > cfg.maxFrames) {
                 throw new InvalidInputException(in.path(), "has more than " + cfg.maxFrames

@@ -289,6 +289,30 @@ class ApiServerTest {
         assertArrayEquals(a, b);
     }
 
+    @Test
+    void cropFieldsFrameTheInputsAsAPreCroppedUploadWould() throws Exception {
+        // The uploaded image is a wide canvas (not a multiple of its height: not a strip) with the
+        // square at its right end: imageCrop picks it.
+        java.awt.image.BufferedImage square = javax.imageio.ImageIO.read(new ByteArrayInputStream(imagePng));
+        int w = square.getWidth(), h = square.getHeight();
+        java.awt.image.BufferedImage wide = new java.awt.image.BufferedImage(2 * w + 7, h, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        wide.getGraphics().drawImage(square, w + 7, 0, null);
+        ByteArrayOutputStream png = new ByteArrayOutputStream();
+        javax.imageio.ImageIO.write(wide, "png", png);
+        byte[] plain = post("/api/v1/transfer", transferForm()).body();
+        HttpResponse<byte[]> cropped = post("/api/v1/transfer", new Multi().file("image", "wide.png", png.toByteArray())
+                .file("driving", "moving.gif", drivingGif).field("imageCrop", (w + 7) + ",0," + w + "," + h));
+        assertEquals(200, cropped.statusCode(), () -> new String(cropped.body(), StandardCharsets.UTF_8));
+        assertArrayEquals(plain, cropped.body());
+        HttpResponse<byte[]> centred = post("/api/v1/transfer", new Multi().file("image", "wide.png", png.toByteArray())
+                .file("driving", "moving.gif", drivingGif));
+        assertFalse(java.util.Arrays.equals(plain, centred.body()), "the default centred square is another region");
+        assertError(post("/api/v1/transfer", transferForm().field("imageCrop", "face")), 400, "imageCrop", "face");
+        assertError(post("/api/v1/transfer", transferForm().field("drivingCrop", "0,0,4096,4096")), 400, "driving", "moving.gif", "does not fit");
+        assertEquals(200, post("/api/v1/generate", new Multi().file("image", "wide.png", png.toByteArray())
+                .field("imageCrop", (w + 7) + ",0," + w + "," + h)).statusCode());
+    }
+
     // ---- Generate. ----
 
     @Test
