@@ -158,6 +158,7 @@ function addInput(data, field) {
   else if (demo) data.append(field + 'Demo', demo);
 }
 
+/** Adds a typed field (a number or a crop) when it is not empty. */
 function addNumber(data, name) {
   const v = $(name).value.trim();
   if (v !== '') data.append(name, v);
@@ -170,14 +171,16 @@ function request(m) {
   data.append('format', 'json');
   data.append('media', 'gif,mp4');
   if ($('sheet').checked) data.append('sheet', 'true');
-  if (m === 'transfer') { addInput(data, 'image'); addInput(data, 'driving'); }
+  if (m === 'transfer') {
+    addInput(data, 'image'); addInput(data, 'driving'); addNumber(data, 'imageCrop'); addNumber(data, 'drivingCrop');
+  }
   if (m === 'reconstruct') addInput(data, 'video');
   if (m === 'interpolate') {
     addInput(data, 'image'); addInput(data, 'motionA'); addInput(data, 'motionB'); addNumber(data, 'steps');
   }
   if (m === 'generate') {
     addInput(data, 'image');
-    for (const n of ['n', 'seed', 'frames', 'given']) addNumber(data, n);
+    for (const n of ['n', 'seed', 'frames', 'given', 'imageCrop']) addNumber(data, n);
   }
   return data;
 }

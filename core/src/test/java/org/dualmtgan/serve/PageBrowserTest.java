@@ -170,6 +170,11 @@ class PageBrowserTest {
         waiting(60).until(d -> d.findElement(By.id("error")).isDisplayed());
         String message = browser.findElement(By.id("error")).getText();
         assertTrue(message.contains(new File(text.toString()).getName()) && message.contains("image"), message);
+
+        // The crop field travels with the request: one that is not a crop is refused by name.
+        browser.findElement(By.id("imageCrop")).sendKeys("face");
+        browser.findElement(By.id("run")).click();
+        waiting(60).until(d -> d.findElement(By.id("error")).getText().contains("crop 'face'"));
         Files.deleteIfExists(upload);
         Files.deleteIfExists(text);
     }
