@@ -49,8 +49,11 @@ public final class EvalCommand implements Callable<Integer> {
             description = "Output base name (a trailing .md, .csv or .json is dropped). Default: out/eval/MODEL-PROTOCOL.")
     Path out;
 
-    /** Options shared by {@code eval} and {@code ablate}: which clips, how many samples, the seed. */
-    static final class EvalOptions {
+    /**
+     * Options shared by {@code eval}, {@code ablate} and {@code dualmtgan-spark eval}: which clips,
+     * how many samples, the seed.
+     */
+    public static final class EvalOptions {
         @Option(names = "--samples", paramLabel = "N", defaultValue = "100",
                 description = "Samples per clip (stochastic). Default: ${DEFAULT-VALUE}, the paper's.")
         int samples;
@@ -85,7 +88,7 @@ public final class EvalCommand implements Callable<Integer> {
                 description = "LPIPS (v0.1, AlexNet) weights as .npz (docs/eval.md): adds lpips / div-lpips columns.")
         Path lpips;
 
-        EvalData.Selection selection(Path data) {
+        public EvalData.Selection selection(Path data) {
             EvalData.Selection s = new EvalData.Selection();
             s.data = data;
             s.clips = clips;
@@ -97,7 +100,7 @@ public final class EvalCommand implements Callable<Integer> {
             return s;
         }
 
-        Evaluation.Options evaluation(PrintWriter progress) {
+        public Evaluation.Options evaluation(PrintWriter progress) {
             Evaluation.Options o = new Evaluation.Options();
             o.samples = samples;
             o.cond = cond;

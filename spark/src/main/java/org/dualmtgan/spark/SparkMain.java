@@ -3,6 +3,7 @@ package org.dualmtgan.spark;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 import org.dualmtgan.InvalidInputException;
+import org.dualmtgan.cli.EvalCommand;
 import org.dualmtgan.cli.Main;
 import org.dualmtgan.eval.EvalData;
 import org.dualmtgan.eval.EvalReport;
@@ -143,29 +144,8 @@ public final class SparkMain implements Runnable {
                 description = "Clips to evaluate: a dataset folder (all its videos). Default: the model's held-out test subset.")
         Path data;
 
-        @Option(names = "--samples", paramLabel = "N", defaultValue = "100", description = "Samples per clip (stochastic). Default: ${DEFAULT-VALUE}.")
-        int samples;
-
-        @Option(names = "--cond", paramLabel = "K", defaultValue = "1", description = "Conditioning frames (stochastic). Default: ${DEFAULT-VALUE}.")
-        int cond;
-
-        @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "Seed of every draw. Default: ${DEFAULT-VALUE}.")
-        long seed;
-
-        @Option(names = "--clips", paramLabel = "N", defaultValue = "0", description = "At most N clips (0: all). Default: ${DEFAULT-VALUE}.")
-        int clips;
-
-        @Option(names = "--frames", paramLabel = "T", defaultValue = "0", description = "Frames per clip (0: the model's T). Default: ${DEFAULT-VALUE}.")
-        int frames;
-
-        @Option(names = "--stride", paramLabel = "S", defaultValue = "0", description = "Frame stride (0: the training stride). Default: ${DEFAULT-VALUE}.")
-        int stride;
-
-        @Option(names = "--per-video", paramLabel = "M", defaultValue = "1", description = "Clips per video. Default: ${DEFAULT-VALUE}.")
-        int perVideo;
-
-        @Option(names = "--pairs", paramLabel = "N", defaultValue = "200", description = "Most sample pairs per clip for diversity. Default: ${DEFAULT-VALUE}.")
-        int pairs;
+        @CommandLine.Mixin
+        EvalCommand.EvalOptions options;
 
         @Option(names = "--out", paramLabel = "FILE", description = "Output base name. Default: out/eval/MODEL-PROTOCOL.")
         Path out;
@@ -179,19 +159,14 @@ public final class SparkMain implements Runnable {
             if (!Evaluation.PROTOCOLS.contains(p)) {
                 throw new InvalidInputException("unknown --protocol '" + protocol + "' (expected " + String.join(", ", Evaluation.PROTOCOLS) + ")");
             }
-            if (frames < 0) throw new InvalidInputException("--frames must be >= 0, got " + frames);
-            if (stride < 0) throw new InvalidInputException("--stride must be >= 0, got " + stride);
-            EvalData.Selection s = new EvalData.Selection();
-            s.data = data;
-            s.clips = clips;
-            s.frames = frames;
-            s.stride = stride;
-            s.perVideo = perVideo;
+            EvalData.Selection s = options.selection(data);
+            Evaluation.Options o = options.evaluation(new PrintWriter(java.io.Writer.nullWriter()));
+            if (o.lpips != null) throw new InvalidInputException("--lpips is not offered on Spark: use dualmtgan eval");
             long t0 = System.nanoTime();
             boolean owned = sparkOptions.ownsSession();
             SparkSession spark = sparkOptions.session();
             try {
-                EvalResult r = SparkEval.run(spark, model, p, s, new SparkEval.Settings(samples, cond, seed, pairs), sparkOptions.partitions);
+                EvalResult r = SparkEval.run(spark, model, p, s, new SparkEval.Settings(o.samples, o.cond, o.seed, o.maxPairs), sparkOptions.partitions);
                 var info = ExecutorModels.get(model).animator().info();
                 String name = info != null && info.config != null && info.config.name != null ? info.config.name : "model";
                 Path base = EvalReport.base(out != null ? out : Path.of("out", "eval", name + "-" + p));

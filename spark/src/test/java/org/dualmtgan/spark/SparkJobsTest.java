@@ -215,6 +215,15 @@ class SparkJobsTest {
         Files.write(noImage, List.of("picture,driving", "a.png,b.mp4"));
         assertEquals(2, SparkMain.run("batch", "--model", MODEL, "--pairs", noImage.toString(),
                 "--out", dir.resolve("o").toString(), "--master", "local[1]"));
+        assertEquals(2, SparkMain.run("eval", "--model", MODEL, "--protocol", "nonsense", "--master", "local[1]"));
+        assertEquals(2, SparkMain.run("eval", "--model", MODEL, "--protocol", "reconstruction", "--frames", "-1", "--master", "local[1]"));
         assertFalse(Files.exists(dir.resolve("o")), "nothing written for bad input");
+
+        // The launcher's eval writes the report files of `dualmtgan eval`.
+        Path base = dir.resolve("rec");
+        assertEquals(0, SparkMain.run("eval", "--model", MODEL, "--protocol", "reconstruction", "--data", DATA.resolve("weizmann").toString(),
+                "--clips", "2", "--frames", "6", "--out", base.toString()));
+        assertTrue(Files.readString(dir.resolve("rec.csv")).lines().count() >= 5, "a header and a row per clip and method");
+        assertTrue(Files.isRegularFile(dir.resolve("rec.json")) && Files.isRegularFile(dir.resolve("rec-ssim-per-frame.png")));
     }
 }
