@@ -34,7 +34,7 @@ MODEL_DEFAULTS = dict(size=64, frames=16, width=32, contentDim=128, motionDim=32
                       spectralNorm=False, decoder="masked", lambdaRec=10, lambdaC=1, lambdaM=1, lambdaKL=0.01,
                       lambdaI=0.1, lambdaV=0.1, lambdaLatent=1, warmupSteps=400, rampSteps=400,
                       lr=2e-4, beta1=0.5, beta2=0.999, eps=1e-8, klFreeBits=0, recMotionWeight=0,
-                      logvarOffset=0)
+                      logvarOffset=0, warpPyramid=0)
 
 # Generator's warp decoder constants (model/Generator.java).
 FLOW_GAIN = 1.0 / 20
@@ -300,19 +300,24 @@ class Generator(nn.Module):
             h = torch.cat([h, per_frame(skips[level], t)], 1)
             h = leaky(self.merge_films[k](self.merges[k](h), code))
         h = leaky(self.final_film(self.final_up(h), code))
-        out = self.output(h)
+        self.parts = None
         if self.warp:
-            head = self.flow(h)
+            # Both heads in one convolution, as Conv.forwardJoint does.
+            both = F.conv2d(h, torch.cat([self.output.weight, self.flow.weight], 0),
+                            torch.cat([self.output.bias, self.flow.bias], 0), padding=1)
+            out, head = both[:, 0:3], both[:, 3:6]
             flow = head[:, 0:2] * (FLOW_GAIN * self.size)
             occlusion = torch.sigmoid(head[:, 2:3] + OCCLUSION_BIAS)
             generated = torch.tanh(out)
             frames = generated + occlusion * (warp(per_frame(image, t), flow) - generated)
+            self.parts = (flow, occlusion, generated)
         elif self.masked:
+            out = self.output(h)
             generated = torch.tanh(out[:, 0:3])
             mask = torch.sigmoid(out[:, 3:4])
             frames = generated + mask * (per_frame(image, t) - generated)
         else:
-            frames = torch.tanh(out)
+            frames = torch.tanh(self.output(h))
         return frames.reshape(b, t, 3, self.size, self.size)
 
 
@@ -423,7 +428,22 @@ def losses(net, m, source, target, adv):
         err = (vx - source).abs()
         if m["recMotionWeight"] > 0:
             err = err * (1 + m["recMotionWeight"] * (source - x1.unsqueeze(1)).abs().mean(2, keepdim=True))
-        gen["L_rec"] = err.mean()
+        rec = err.mean()
+        if m["warpPyramid"] > 0:
+            # Coarse levels of L_rec (ModelConfig.warpPyramid, Losses.pyramidRec).
+            n = b * t
+            flow, occ, generated = (p[:n] for p in net.G.parts)
+            target = source.reshape(n, 3, source.shape[-2], source.shape[-1])
+            image = per_frame(x1, t)
+            levels = []
+            for k in range(1, m["warpPyramid"] + 1):
+                f = 2 ** k
+                pool = lambda a: F.avg_pool2d(a, f)
+                g = pool(generated)
+                pred = g + pool(occ) * (warp(pool(image), pool(flow) / f) - g)
+                levels.append((pred - pool(target)).abs().mean())
+            rec = rec + sum(levels) / len(levels)
+        gen["L_rec"] = rec
     kl_objective = None
     if m["lambdaKL"] > 0:
         per_dim = (0.5 * (mu.square() + logvar.exp() - 1 - logvar)).mean(0)

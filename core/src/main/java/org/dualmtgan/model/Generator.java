@@ -81,9 +81,18 @@ public final class Generator extends ModelBlock {
 
     /** Frames for {@code image} with content {@code content} (E_C's output) and motion {@code m} (B, T, D). */
     public NDArray generate(NDArray image, NDList content, NDArray m, boolean training) {
+        return generateParts(image, content, m, training).get(0);
+    }
+
+    /**
+     * As {@link #generate}, with the warp decoder's parts after the frames (B, T, 3, S, S): the flow
+     * (B*T, 2, S, S) in pixels, the occlusion (B*T, 1, S, S) and the generated layer (B*T, 3, S, S),
+     * for the coarse-scale reconstruction terms (ModelConfig.warpPyramid). Other decoders: the frames.
+     */
+    public NDList generateParts(NDArray image, NDList content, NDArray m, boolean training) {
         NDList in = new NDList(image, m);
         in.addAll(content);
-        return forward(new ParameterStore(), in, training, null).singletonOrThrow();
+        return forward(new ParameterStore(), in, training, null);
     }
 
     @Override
@@ -119,6 +128,7 @@ public final class Generator extends ModelBlock {
             NDArray occlusion = Activation.sigmoid(head.get(":, 2:3").add(OCCLUSION_BIAS));
             NDArray generated = out.tanh();
             frames = composeWarp(perFrame(image, t), flow, occlusion, generated);
+            return new NDList(frames.reshape(b, t, 3, size, size), flow, occlusion, generated);
         } else if (masked) {
             NDArray out = output.forward(h, training);
             NDArray generated = out.get(":, 0:3").tanh();

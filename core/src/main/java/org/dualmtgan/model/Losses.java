@@ -72,6 +72,35 @@ public final class Losses {
     }
 
     /**
+     * The coarse levels of L_rec for the warp decoder (ModelConfig.warpPyramid): for k = 1..levels,
+     * occ_k * warp(x1_k, flow_k) + (1 - occ_k) * gen_k against the clip V_k, every map average-pooled
+     * by 2^k and the flow also divided by 2^k (pixels of that scale); the mean of the levels' L1.
+     * The parts are those of V~x: the first B*T rows of G's flow, occlusion and generated layer.
+     */
+    static NDArray pyramidRec(NDList parts, NDArray x1, NDArray source, long b, long t, int levels) {
+        long n = b * t;
+        NDArray flow = parts.get(1).get(":" + n);
+        NDArray occ = parts.get(2).get(":" + n);
+        NDArray gen = parts.get(3).get(":" + n);
+        Shape s = source.getShape();
+        NDArray target = source.reshape(n, s.get(2), s.get(3), s.get(4));
+        NDArray image = Generator.perFrame(x1, t);
+        NDArray sum = null;
+        for (int k = 1; k <= levels; k++) {
+            int f = 1 << k;
+            NDArray l1 = Generator.composeWarp(pool(image, f), pool(flow, f).div((float) f), pool(occ, f), pool(gen, f))
+                    .sub(pool(target, f)).abs().mean();
+            sum = sum == null ? l1 : sum.add(l1);
+        }
+        return sum.div((float) levels);
+    }
+
+    private static NDArray pool(NDArray x, int f) {
+        Shape k = new Shape(f, f);
+        return ai.djl.nn.pooling.Pool.avgPool2d(x, k, k, new Shape(0, 0), false, true);
+    }
+
+    /**
      * KL(N(mu, sigma^2) || N(0, I)) of each latent dimension, averaged over the batch: (motionDim)
      * from mu and log sigma^2 (B, motionDim). L_KL is its sum; the held-out evaluation logs it.
      */
@@ -162,7 +191,8 @@ public final class Losses {
             for (int k = 0; k < parts; k++) pieces.add(contents[k].get(i));
             content.add(parts == 1 ? pieces.get(0) : NDArrays.concat(pieces, 0));
         }
-        NDArray fakes = model.generator().generate(concat(images), content, concat(motions), true);
+        NDList gParts = model.generator().generateParts(concat(images), content, concat(motions), true);
+        NDArray fakes = gParts.get(0);
         NDArray vx = fakes.get(":" + b);
         NDArray vyd = needYd ? fakes.get(b + ":" + (2 * b)) : null;
         NDArray vys = needYs ? fakes.get((parts - 1) * b + ":" + (parts * b)) : null;
@@ -174,7 +204,9 @@ public final class Losses {
                 NDArray moving = source.sub(x1.expandDims(1)).abs().mean(new int[] {2}, true);
                 err = err.mul(moving.mul((float) cfg.recMotionWeight).add(1f));
             }
-            terms.generator.put(L_REC, err.mean());
+            NDArray rec = err.mean();
+            if (cfg.warpPyramid > 0) rec = rec.add(pyramidRec(gParts, x1, source, b, t, cfg.warpPyramid));
+            terms.generator.put(L_REC, rec);
         }
 
         // L_KL = KL(N(mu, sigma^2) || N(0, I)), summed over latent dimensions, averaged over the batch.

@@ -54,6 +54,16 @@ public class ModelConfig {
      */
     public double logvarOffset = 0;
     /**
+     * Coarse levels of the warp decoder's reconstruction term (0: none). Bilinear sampling passes
+     * a flow only the gradient of the pixels next to where it samples, so a limb that moved 15 px
+     * gives its flow no signal pointing at it, and the decoder learns to fade the limb instead of
+     * moving it. Level k (1..N) scores the same composition at 1/2^k scale: the image, flow (in
+     * pixels of that scale), occlusion and generated layer average-pooled by 2^k, compared with the
+     * pooled clip under L1; there a 15 px move is 2 px at level 3. The terms are added to L_rec
+     * (mean over levels, weight lambdaRec); the frames themselves are unchanged.
+     */
+    public int warpPyramid = 0;
+    /**
      * Motion weighting of L_rec: each pixel's error weighted by 1 + w * |x^t - x^1| (mean over RGB,
      * on [-1, 1]), so the few moving pixels are not drowned by the static background (0: plain L1).
      */
@@ -122,6 +132,9 @@ public class ModelConfig {
         weight("klFreeBits", klFreeBits);
         weight("recMotionWeight", recMotionWeight);
         if (!(Math.abs(logvarOffset) <= 10)) throw new InvalidInputException("model config: logvarOffset must be in [-10, 10], got " + logvarOffset);
+        if (warpPyramid < 0 || warpPyramid > 4) throw new InvalidInputException("model config: warpPyramid must be in [0, 4], got " + warpPyramid);
+        if (warpPyramid > 0 && !"warp".equals(decoder)) throw new InvalidInputException("model config: warpPyramid needs decoder \"warp\"");
+        if (warpPyramid > 0 && (size >> warpPyramid) < 4) throw new InvalidInputException("model config: warpPyramid " + warpPyramid + " is too coarse for size " + size);
         if (warmupSteps < 0) throw new InvalidInputException("model config: warmupSteps must be >= 0, got " + warmupSteps);
         if (rampSteps < 0) throw new InvalidInputException("model config: rampSteps must be >= 0, got " + rampSteps);
         if (!(lr > 0 && lr < 1)) throw new InvalidInputException("model config: lr must be in (0, 1), got " + lr);
@@ -149,7 +162,7 @@ public class ModelConfig {
         c.motionCodeDim = motionCodeDim; c.spectralNorm = spectralNorm; c.decoder = decoder;
         c.lambdaRec = lambdaRec; c.lambdaC = lambdaC; c.lambdaM = lambdaM; c.lambdaKL = lambdaKL;
         c.lambdaI = lambdaI; c.lambdaV = lambdaV; c.lambdaLatent = lambdaLatent;
-        c.klFreeBits = klFreeBits; c.recMotionWeight = recMotionWeight; c.logvarOffset = logvarOffset;
+        c.klFreeBits = klFreeBits; c.recMotionWeight = recMotionWeight; c.logvarOffset = logvarOffset; c.warpPyramid = warpPyramid;
         c.warmupSteps = warmupSteps; c.rampSteps = rampSteps;
         c.lr = lr; c.beta1 = beta1; c.beta2 = beta2; c.eps = eps;
         return c;

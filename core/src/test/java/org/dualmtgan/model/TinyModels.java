@@ -37,17 +37,22 @@ final class TinyModels {
      * per frame on a dark background, one per sample at a seeded position.
      */
     static NDArray movingSquares(NDManager m, long seed, int batch, int frames, int size) {
+        return movingSquares(m, seed, batch, frames, size, 1);
+    }
+
+    /** As above, the squares moving {@code speed} px a frame to the right (starting far enough left to stay inside). */
+    static NDArray movingSquares(NDManager m, long seed, int batch, int frames, int size, int speed) {
         float[] v = new float[batch * frames * 3 * size * size];
         SplittableRandom r = new SplittableRandom(seed);
         for (int b = 0; b < batch; b++) {
-            int x0 = r.nextInt(size / 2);
+            int x0 = speed == 1 ? r.nextInt(size / 2) : r.nextInt(Math.max(1, size - size / 4 - speed * (frames - 1)));
             int y0 = r.nextInt(size / 2);
             float[] colour = {(float) r.nextDouble(), (float) r.nextDouble(), (float) r.nextDouble()};
             for (int t = 0; t < frames; t++) {
                 for (int c = 0; c < 3; c++) {
                     for (int yy = 0; yy < size; yy++) {
                         for (int xx = 0; xx < size; xx++) {
-                            boolean in = xx >= x0 + t && xx < x0 + t + size / 4 && yy >= y0 && yy < y0 + size / 4;
+                            boolean in = xx >= x0 + speed * t && xx < x0 + speed * t + size / 4 && yy >= y0 && yy < y0 + size / 4;
                             int i = (((b * frames + t) * 3 + c) * size + yy) * size + xx;
                             v[i] = in ? colour[c] * 2 - 1 : -0.8f;
                         }
