@@ -97,8 +97,15 @@ public final class TrainingStep {
                 if (updateDiscriminator && terms.discriminatorTotal != null) collector.backward(terms.discriminatorTotal);
             }
             // A NaN gradient would poison the parameters for good: refuse it like a NaN loss.
-            if (updateGenerator) checkGradients(gen, step);
-            if (updateDiscriminator) checkGradients(disc, step);
+            try {
+                if (updateGenerator) checkGradients(gen, step);
+                if (updateDiscriminator) checkGradients(disc, step);
+            } catch (NonFiniteLossException e) {
+                // Nothing is updated, and no gradient is left to add to the recomputed step's.
+                zeroGradients(gen);
+                zeroGradients(disc);
+                throw e;
+            }
             if (updateGenerator) generatorOptimizer.update(gen);
             if (updateDiscriminator) discriminatorOptimizer.update(enabledDiscriminators(disc));
             zeroGradients(gen);
@@ -111,7 +118,6 @@ public final class TrainingStep {
         for (Map.Entry<String, NDArray> e : params.entrySet()) {
             NDArray g = Adam.gradientOrNull(e.getValue());
             if (g != null && !Float.isFinite(g.abs().sum().getFloat())) {
-                zeroGradients(params);
                 throw NonFiniteLossException.ofGradient(e.getKey(), step);
             }
         }

@@ -122,9 +122,9 @@ class TrainingStepTest {
             DualMtgan model = DualMtgan.create(cfg, m, 2);
             TrainingStep ts = new TrainingStep(model, 3);
             NDArray v = TinyModels.movingSquares(m, 1, 2, 4, 32);
-            float first = ts.step(v, v, 0).get(Losses.L_REC);
+            float first = stepRecomputing(ts, v, 0).get(Losses.L_REC);
             float last = first;
-            for (long s = 1; s < STEPS_TO_HALVE; s++) last = ts.step(v, v, s).get(Losses.L_REC);
+            for (long s = 1; s < STEPS_TO_HALVE; s++) last = stepRecomputing(ts, v, s).get(Losses.L_REC);
             assertTrue(last <= 0.5f * first, "L_rec " + first + " -> " + last + " in " + STEPS_TO_HALVE + " steps");
         }
     }
@@ -180,6 +180,21 @@ class TrainingStepTest {
             InvalidInputException e = assertThrows(InvalidInputException.class, () -> ts.step(shortClip, v, 0));
             assertTrue(e.getMessage().contains("(B, 8, 3, 32, 32)"), e.getMessage());
             assertThrows(InvalidInputException.class, () -> ts.step(v, TinyModels.movingSquares(m, 1, 3, 8, 32), 0));
+        }
+    }
+
+    /**
+     * A step, recomputed (as the trainer does, up to 3 attempts) when it reports a non-finite
+     * gradient with finite losses: the rare engine fault of docs/training.md, seen once in this test
+     * (E_M.trunk.conv1.weight at step 5) on an AVX-512 machine. Nothing is updated by such a step.
+     */
+    static Map<String, Float> stepRecomputing(TrainingStep ts, NDArray v, long s) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return ts.step(v, v, s);
+            } catch (NonFiniteLossException e) {
+                if (!e.isGradient() || attempt == 3) throw e;
+            }
         }
     }
 }
