@@ -34,7 +34,7 @@ MODEL_DEFAULTS = dict(size=64, frames=16, width=32, contentDim=128, motionDim=32
                       spectralNorm=False, decoder="masked", lambdaRec=10, lambdaC=1, lambdaM=1, lambdaKL=0.01,
                       lambdaI=0.1, lambdaV=0.1, lambdaLatent=1, warmupSteps=400, rampSteps=400,
                       lr=2e-4, beta1=0.5, beta2=0.999, eps=1e-8, klFreeBits=0, recMotionWeight=0,
-                      logvarOffset=0, warpPyramid=0)
+                      logvarOffset=0, warpPyramid=0, motionInputGain=1)
 
 # Generator's warp decoder constants (model/Generator.java).
 FLOW_GAIN = 1.0 / 20
@@ -181,10 +181,11 @@ class MotionEncoder(nn.Module):
         self.posterior = Dense(f, 2 * m["motionDim"])
         self.f = f
         self.logvar_offset = m["logvarOffset"]
+        self.input_gain = m["motionInputGain"]
 
     def forward(self, video):
         b, t, _, s, _ = video.shape
-        frames = torch.cat([video, video - video[:, 0:1]], 2).reshape(b * t, 6, s, s)
+        frames = torch.cat([video, (video - video[:, 0:1]) * self.input_gain], 2).reshape(b * t, 6, s, s)
         last = self.trunk(frames)[-1]
         f = leaky(self.feature(last.reshape(b * t, -1))).reshape(b, t, self.f)
         h = video.new_zeros(b, self.f)

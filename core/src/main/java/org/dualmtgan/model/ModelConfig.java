@@ -54,6 +54,14 @@ public class ModelConfig {
      */
     public double logvarOffset = 0;
     /**
+     * Gain on E_M's difference channels: each frame is seen as (x^t, g (x^t - x^1)). Where motion
+     * moves few pixels by little (synthetic faces: a mean |x^t - x^1| of 0.01 on [-1, 1], against
+     * 0.06 for Weizmann), the differences are a small part of what the first convolution sees next
+     * to the appearance channels, and the motion code starts out carrying appearance, not motion.
+     * 1: the paper's input.
+     */
+    public double motionInputGain = 1;
+    /**
      * Coarse levels of the warp decoder's reconstruction term (0: none). Bilinear sampling passes
      * a flow only the gradient of the pixels next to where it samples, so a limb that moved 15 px
      * gives its flow no signal pointing at it, and the decoder learns to fade the limb instead of
@@ -131,6 +139,9 @@ public class ModelConfig {
         weight("lambdaLatent", lambdaLatent);
         weight("klFreeBits", klFreeBits);
         weight("recMotionWeight", recMotionWeight);
+        if (!(motionInputGain > 0 && motionInputGain <= 100)) {
+            throw new InvalidInputException("model config: motionInputGain must be in (0, 100], got " + motionInputGain);
+        }
         if (!(Math.abs(logvarOffset) <= 10)) throw new InvalidInputException("model config: logvarOffset must be in [-10, 10], got " + logvarOffset);
         if (warpPyramid < 0 || warpPyramid > 4) throw new InvalidInputException("model config: warpPyramid must be in [0, 4], got " + warpPyramid);
         if (warpPyramid > 0 && !"warp".equals(decoder)) throw new InvalidInputException("model config: warpPyramid needs decoder \"warp\"");
@@ -163,6 +174,7 @@ public class ModelConfig {
         c.lambdaRec = lambdaRec; c.lambdaC = lambdaC; c.lambdaM = lambdaM; c.lambdaKL = lambdaKL;
         c.lambdaI = lambdaI; c.lambdaV = lambdaV; c.lambdaLatent = lambdaLatent;
         c.klFreeBits = klFreeBits; c.recMotionWeight = recMotionWeight; c.logvarOffset = logvarOffset; c.warpPyramid = warpPyramid;
+        c.motionInputGain = motionInputGain;
         c.warmupSteps = warmupSteps; c.rampSteps = rampSteps;
         c.lr = lr; c.beta1 = beta1; c.beta2 = beta2; c.eps = eps;
         return c;

@@ -9,7 +9,8 @@ import ai.djl.util.PairList;
 
 /**
  * E_M, the motion encoder: a clip (B, T, 3, S, S) -> (mu, logvar), each (B, motionDim), the
- * Gaussian posterior q(z_M | V). Each frame is seen as (x^t, x^t - x^1) (6 channels) by a 2D conv
+ * Gaussian posterior q(z_M | V). Each frame is seen as (x^t, g (x^t - x^1)) (6 channels; g is
+ * ModelConfig.motionInputGain, 1 by default) by a 2D conv
  * trunk, then an LSTM runs over t and its last state gives the posterior. Works for any T.
  */
 public final class MotionEncoder extends ModelBlock {
@@ -18,6 +19,7 @@ public final class MotionEncoder extends ModelBlock {
     private final int motionDim;
     private final int featureDim;
     private final float logvarOffset;
+    private final float inputGain;
     private final DownStack trunk;
     private final Dense feature;
     private final LstmCell lstm;
@@ -27,6 +29,7 @@ public final class MotionEncoder extends ModelBlock {
         this.motionDim = b.motionDim;
         this.featureDim = b.featureDim;
         this.logvarOffset = b.logvarOffset;
+        this.inputGain = b.inputGain;
         int depth = Integer.numberOfTrailingZeros(b.size) - 2;
         trunk = addChildBlock("trunk", new DownStack(6, b.width, depth));
         int[] ch = trunk.channels();
@@ -46,7 +49,9 @@ public final class MotionEncoder extends ModelBlock {
         long b = s.get(0);
         long t = s.get(1);
         NDArray first = video.get(":, 0:1");
-        NDArray frames = video.concat(video.sub(first), 2).reshape(b * t, 6, s.get(3), s.get(4));
+        NDArray diff = video.sub(first);
+        if (inputGain != 1f) diff = diff.mul(inputGain);
+        NDArray frames = video.concat(diff, 2).reshape(b * t, 6, s.get(3), s.get(4));
         NDList levels = trunk.forward(training, frames);
         NDArray last = levels.get(levels.size() - 1);
         NDArray f = Activation.leakyRelu(feature.forward(last.reshape(b * t, -1), training), DownStack.SLOPE)
@@ -78,6 +83,13 @@ public final class MotionEncoder extends ModelBlock {
         private int motionDim = 32;
         private int featureDim = 128;
         private float logvarOffset;
+        private float inputGain = 1f;
+
+        /** Gain on the difference channels (ModelConfig.motionInputGain). */
+        public Builder setInputGain(double v) {
+            inputGain = (float) v;
+            return this;
+        }
 
         /** Added to the log-variance output (ModelConfig.logvarOffset). */
         public Builder setLogvarOffset(double v) {
@@ -108,7 +120,7 @@ public final class MotionEncoder extends ModelBlock {
         /** Feature width = 2 * motionCodeDim. */
         public Builder optConfig(ModelConfig cfg) {
             return setSize(cfg.size).setWidth(cfg.width).setMotionDim(cfg.motionDim).setFeatureDim(2 * cfg.motionCodeDim)
-                    .setLogvarOffset(cfg.logvarOffset);
+                    .setLogvarOffset(cfg.logvarOffset).setInputGain(cfg.motionInputGain);
         }
 
         public MotionEncoder build() {

@@ -173,4 +173,34 @@ class NetworksTest {
         InvalidInputException e = assertThrows(InvalidInputException.class, () -> DualMtgan.create(cfg, manager, 1));
         assertTrue(e.getMessage().contains("size must be 32, 64 or 128"), e.getMessage());
     }
+
+    /** motionInputGain g: E_M sees (x^t, g (x^t - x^1)), the same as gain 1 with the first conv's difference-channel weights times g. */
+    @Test
+    void theMotionInputGainScalesOnlyTheDifferenceChannels() {
+        ModelConfig plain = TinyModels.tiny(32, 8);
+        ModelConfig gained = plain.copy();
+        gained.motionInputGain = 5;
+        try (NDManager m = manager.newSubManager()) {
+            DualMtgan a = DualMtgan.create(gained, m, 3);
+            DualMtgan b = DualMtgan.create(plain, m, 3);
+            Map<String, NDArray> params = new java.util.TreeMap<>();
+            a.allParameters().forEach((k, v) -> params.put(k, v.duplicate()));
+            String first = "E_M.trunk.conv1.weight";
+            NDArray w = params.get(first);
+            assertEquals(6, w.getShape().get(1), "E_M's first conv sees 6 channels");
+            params.put(first, w.get(":, 0:3").concat(w.get(":, 3:6").mul(5f), 1));
+            b.loadParameters(params);
+            NDArray video = TinyModels.random(m, 2, 2, 8, 3, 32, 32);
+            NDList qa = a.motionEncoder().forward(false, video);
+            NDList qb = b.motionEncoder().forward(false, video);
+            assertTrue(qa.get(0).sub(qb.get(0)).abs().max().getFloat() < 1e-4f, "means agree");
+            assertTrue(qa.get(1).sub(qb.get(1)).abs().max().getFloat() < 1e-4f, "log-variances agree");
+            DualMtgan c = DualMtgan.create(plain, m, 3);
+            NDList qc = c.motionEncoder().forward(false, video);
+            assertTrue(qc.get(0).sub(qa.get(0)).abs().max().getFloat() > 1e-3f, "the gain changes what E_M computes");
+        }
+        ModelConfig bad = plain.copy();
+        bad.motionInputGain = 0;
+        assertThrows(InvalidInputException.class, bad::validate);
+    }
 }
