@@ -500,7 +500,7 @@ public final class ApiServer implements AutoCloseable {
     private static void error(Context ctx, int status, String message, String field) {
         // A refused body may be left partly unread, and then the connection cannot carry another
         // request: say so, or a client that pools connections sends its next request on one the
-        // server closes and reads no answer (ApiServerTest.oversizeUploadsAre413, 3 runs in 4).
+        // server closes and reads no answer (ApiServerTest.oversizeUploadsAre413: 3 runs in 4 without it).
         if (status == 413) ctx.header("Connection", "close");
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("error", message);

@@ -503,8 +503,8 @@ class ApiServerTest {
     @Test
     void oversizeUploadsAre413() throws Exception {
         byte[] big = new byte[(int) LIMIT + 1024];
-        // Repeated: a client that sends its whole body must read the 413, not a broken pipe (the
-        // server drops the refused body instead of closing while the client still writes).
+        // Repeated: a client that sends its whole body must read the 413, not a broken pipe or a
+        // dead pooled connection (the server drops the refused body and answers Connection: close).
         for (int i = 0; i < 10; i++) {
             // Refused from the Content-Length header, before the body is parsed.
             assertError(post("/api/v1/transfer", new Multi().file("image", "big.png", big)), 413, null, "256 KiB");
