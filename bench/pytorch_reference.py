@@ -34,7 +34,9 @@ MODEL_DEFAULTS = dict(size=64, frames=16, width=32, contentDim=128, motionDim=32
                       spectralNorm=False, decoder="masked", lambdaRec=10, lambdaC=1, lambdaM=1, lambdaKL=0.01,
                       lambdaI=0.1, lambdaV=0.1, lambdaLatent=1, warmupSteps=400, rampSteps=400,
                       lr=2e-4, beta1=0.5, beta2=0.999, eps=1e-8, klFreeBits=0, recMotionWeight=0,
-                      logvarOffset=0, warpPyramid=0, motionInputGain=1)
+                      logvarOffset=0, warpPyramid=0, motionInputGain=1,
+                      motion="latent", keypoints=10, pairs=4, trajectoryHidden=128, lambdaEq=10,
+                      lambdaTraj=10)
 
 # Generator's warp decoder constants (model/Generator.java).
 FLOW_GAIN = 1.0 / 20

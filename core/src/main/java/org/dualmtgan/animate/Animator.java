@@ -335,10 +335,28 @@ public final class Animator implements AutoCloseable {
      * multi-frame {@code image} contributes its first frame.
      */
     public Video transfer(Video image, Video drivingVideo) {
+        return transfer(image, drivingVideo, false);
+    }
+
+    /**
+     * As {@link #transfer(Video, Video)}. Keypoint motion transfers in relative mode by default (the
+     * image's keypoints plus the driving keypoints' displacements from the driving video's first
+     * frame: the motion without the driving person's shape); {@code absolute} places the image's
+     * keypoints where the driving video's are (for a driving video framed like the image, e.g. the
+     * same person). Latent motion has one mode and refuses {@code absolute}.
+     */
+    public Video transfer(Video image, Video drivingVideo, boolean absolute) {
+        if (absolute && !model.keypointMotion()) {
+            throw new InvalidInputException("absolute transfer needs a model with motion \"keypoints\"; this one has a per-clip latent");
+        }
         Video y = prepare("image", image).frame(0);
         Video v = prepare("driving video", drivingVideo);
         begin(v.frames());
-        return withModel(m -> render(m, y.toNDArray(m), drivingCodes(m, v), v.fps()).get(0));
+        return withModel(m -> {
+            NDArray img = y.toNDArray(m);
+            NDArray codes = absolute ? model.motionCodes(v.toNDArray(m).expandDims(0), img) : drivingCodes(m, v);
+            return render(m, img, codes, v.fps()).get(0);
+        });
     }
 
     public Video transfer(BufferedImage image, Video drivingVideo) {
@@ -392,10 +410,10 @@ public final class Animator implements AutoCloseable {
                 try (NDManager chunk = m.newSubManager()) {
                     NDArray codes;
                     if (prefix == null) {
-                        codes = model.decodeMotion(chunk.create(rows(z, from, b), new Shape(b, cfg.motionDim)), frames);
+                        codes = model.decodeMotion(chunk.create(rows(z, from, b), new Shape(b, cfg.motionDim)), frames, y.repeat(0, b));
                     } else {
                         codes = model.decodeMotionSteps(chunk.create(conditionedSteps(prefix, z, from, b, k, frames),
-                                new Shape(b, frames, cfg.motionDim)));
+                                new Shape(b, frames, cfg.motionDim)), y.repeat(0, b));
                     }
                     out.addAll(render(chunk, y.repeat(0, b), codes, given.fps()));
                 }
@@ -434,7 +452,7 @@ public final class Animator implements AutoCloseable {
             for (int from = 0; from < latents.length; from += SAMPLE_BATCH) {
                 int b = Math.min(SAMPLE_BATCH, latents.length - from);
                 try (NDManager chunk = m.newSubManager()) {
-                    NDArray codes = model.decodeMotion(chunk.create(rows(latents, from, b), new Shape(b, cfg.motionDim)), frames);
+                    NDArray codes = model.decodeMotion(chunk.create(rows(latents, from, b), new Shape(b, cfg.motionDim)), frames, img.repeat(0, b));
                     out.addAll(render(chunk, img.repeat(0, b), codes, y.fps()));
                 }
             }
@@ -509,6 +527,8 @@ public final class Animator implements AutoCloseable {
     /** Per-frame motion codes (1, L, D_m) of a driving video: one clip, or blended windows. */
     private NDArray drivingCodes(NDManager m, Video v) {
         int length = v.frames();
+        // Keypoint motion is per frame: any length at once, no windows to blend.
+        if (model.keypointMotion()) return model.motionCodes(v.toNDArray(m).expandDims(0), null);
         List<MotionWindows.Window> windows = MotionWindows.plan(length, cfg.frames);
         if (windows.size() == 1) {
             return model.decodeMotion(model.encodeMotion(v.toNDArray(m).expandDims(0)), length);

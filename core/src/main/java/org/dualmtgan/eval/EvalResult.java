@@ -18,6 +18,8 @@ public final class EvalResult implements java.io.Serializable {
     public static final String PSNR = "psnr";
     public static final String L1 = "l1";
     public static final String KP_ERR = "kp-err-px";
+    /** L1 over the truth's moving pixels ({@link Metrics#movingL1}); the moving ratio divides the model's mean by the copy's. */
+    public static final String MOVING_L1 = "moving-l1";
     public static final String SSIM_BEST = "ssim-best";
     public static final String SSIM_MEAN = "ssim-mean";
     public static final String PSNR_BEST = "psnr-best";

@@ -148,13 +148,13 @@ public final class Evaluation {
                 r.firstScoredFrame = o.cond;
             }
             case RECONSTRUCTION -> {
-                r = new EvalResult(RECONSTRUCTION, withLpips(List.of(EvalResult.SSIM, EvalResult.PSNR, EvalResult.L1), o));
+                r = new EvalResult(RECONSTRUCTION, withLpips(List.of(EvalResult.SSIM, EvalResult.PSNR, EvalResult.L1, EvalResult.MOVING_L1), o));
                 r.method(MODEL, "the model's reconstruction: transfer(x^1, V)");
                 r.method(STATIC, "static baseline: the first frame copied to every frame");
                 r.firstScoredFrame = 1;
             }
             case TRANSFER -> {
-                r = new EvalResult(TRANSFER, withLpips(List.of(EvalResult.SSIM, EvalResult.PSNR, EvalResult.L1, EvalResult.KP_ERR), o));
+                r = new EvalResult(TRANSFER, withLpips(List.of(EvalResult.SSIM, EvalResult.PSNR, EvalResult.L1, EvalResult.MOVING_L1, EvalResult.KP_ERR), o));
                 r.method(MODEL, "the model: transfer(y, V)");
                 r.method(STATIC, "static: the truth's first frame copied (right content and start pose, no motion)");
                 r.method(CONTENT_ONLY, "content only: the target image y copied to every frame");
@@ -205,7 +205,10 @@ public final class Evaluation {
                 r.notes.add("Scored frames: " + o.cond + "..T-1 (after the conditioning frames). ssim-best: per clip the sample with the"
                         + " highest mean SSIM over those frames; psnr-best: the highest PSNR over samples (may be another sample).");
             }
-            case RECONSTRUCTION -> r.notes.add("Scored frames: 1..T-1 (frame 0 is the given image).");
+            case RECONSTRUCTION -> {
+                r.notes.add("Scored frames: 1..T-1 (frame 0 is the given image).");
+                r.notes.add(movingNote(r));
+            }
             case TRANSFER -> {
                 KeypointTracker tracker = KeypointTracker.forSize(size);
                 r.meta.put("keypoint tracker", "NCC template tracking, patch " + (2 * tracker.patchRadius() + 1) + " px, search +-"
@@ -312,8 +315,8 @@ public final class Evaluation {
         int t = v.frames();
         Video truth = v.slice(1, t);
         Video rec = model.reconstruct(v).slice(1, t);
-        double ms = score(r, c.id(), MODEL, rec, truth, null, null, o);
-        double ss = score(r, c.id(), STATIC, repeat(v.frame(0), t - 1), truth, null, null, o);
+        double ms = score(r, c.id(), MODEL, rec, truth, null, null, o, v.frame(0));
+        double ss = score(r, c.id(), STATIC, repeat(v.frame(0), t - 1), truth, null, null, o, v.frame(0));
         o.say(String.format(Locale.ROOT, "%d/%d %s: ssim %.4f, static %.4f", i + 1, n, c.id(), ms, ss));
     }
 
@@ -338,28 +341,40 @@ public final class Evaluation {
         KeypointTracker tracker = KeypointTracker.forSize(model.size());
         int t = c.truth().frames();
         Video out = model.transfer(c.image(), c.driving());
-        double ms = score(r, c.id(), MODEL, out, c.truth(), tracker, c.keypoints(), o);
-        score(r, c.id(), STATIC, repeat(c.truth().frame(0), t), c.truth(), tracker, c.keypoints(), o);
-        double cs = score(r, c.id(), CONTENT_ONLY, repeat(c.image(), t), c.truth(), tracker, c.keypoints(), o);
-        score(r, c.id(), MOTION_ONLY, c.driving(), c.truth(), tracker, c.keypoints(), o);
-        score(r, c.id(), GROUND_TRUTH, c.truth(), c.truth(), tracker, c.keypoints(), o);
+        double ms = score(r, c.id(), MODEL, out, c.truth(), tracker, c.keypoints(), o, c.truth().frame(0));
+        score(r, c.id(), STATIC, repeat(c.truth().frame(0), t), c.truth(), tracker, c.keypoints(), o, c.truth().frame(0));
+        double cs = score(r, c.id(), CONTENT_ONLY, repeat(c.image(), t), c.truth(), tracker, c.keypoints(), o, c.truth().frame(0));
+        score(r, c.id(), MOTION_ONLY, c.driving(), c.truth(), tracker, c.keypoints(), o, c.truth().frame(0));
+        score(r, c.id(), GROUND_TRUTH, c.truth(), c.truth(), tracker, c.keypoints(), o, c.truth().frame(0));
         o.say(String.format(Locale.ROOT, "%d/%d %s: ssim %.4f, content-only %.4f", i + 1, n, c.id(), ms, cs));
     }
 
     /** Scores {@code out} against {@code truth} into {@code r}; returns its SSIM. */
     private static double score(EvalResult r, String clip, String method, Video out, Video truth,
-                                KeypointTracker tracker, double[][][] keypoints, Options o) {
+                                KeypointTracker tracker, double[][][] keypoints, Options o, Video first) {
         double[] f = Metrics.ssimPerFrame(out, truth);
         Map<String, Double> m = new LinkedHashMap<>();
         double ssim = Metrics.mean(f);
         m.put(EvalResult.SSIM, ssim);
         m.put(EvalResult.PSNR, Metrics.psnr(out, truth));
         m.put(EvalResult.L1, Metrics.l1(out, truth));
+        if (first != null) m.put(EvalResult.MOVING_L1, Metrics.movingL1(out, truth, first));
         if (o.lpips != null) m.put(LPIPS, o.lpips.distance(out, truth));
         if (tracker != null) m.put(EvalResult.KP_ERR, KeypointTracker.meanError(tracker.track(out, keypoints[0]), keypoints, 1));
         r.add(clip, method, m);
         r.curve(method, f);
         return ssim;
+    }
+
+    /** The moving-pixel ratio of a reconstruction or transfer result, as a note. */
+    static String movingNote(EvalResult r) {
+        return String.format(Locale.ROOT, "moving-l1: L1 over the pixels whose true change from frame 0 exceeds %.1f of the range "
+                + "(largest over RGB); moving ratio, model / static: %.3f", Metrics.MOVING_THRESHOLD, movingRatio(r));
+    }
+
+    /** Mean moving-l1 of the model over that of the static copy (the fading check: about 0.7 fades, well under 0.5 moves). */
+    public static double movingRatio(EvalResult r) {
+        return r.summary(MODEL, EvalResult.MOVING_L1).mean() / r.summary(STATIC, EvalResult.MOVING_L1).mean();
     }
 
     private static List<String> withLpips(List<String> columns, Options o) {

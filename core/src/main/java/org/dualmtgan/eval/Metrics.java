@@ -118,6 +118,39 @@ public final class Metrics {
         return acc / x.length;
     }
 
+    /** The change in [0, 1] units above which a pixel counts as moving ({@link #movingL1}). */
+    public static final double MOVING_THRESHOLD = 0.1;
+
+    /**
+     * L1 of {@code a} against {@code truth} over the moving pixels only: those where the truth's
+     * change from {@code first} (one frame), the largest over RGB, exceeds {@link #MOVING_THRESHOLD}
+     * of the range; every channel of such a pixel counts. NaN when nothing moves. A model that
+     * fades a limb instead of moving it keeps most of the copy's error there (a ratio near 0.7
+     * against the copy), one that moves it well far less: the static background that dominates a
+     * whole-frame score is left out.
+     */
+    public static double movingL1(Video a, Video truth, Video first) {
+        requireSameShape(a, truth);
+        int plane = truth.height() * truth.width();
+        float[] x = a.data();
+        float[] y = truth.data();
+        float[] f = first.data();
+        if (f.length != 3 * plane) throw new IllegalArgumentException("first must be one frame of the truth's size");
+        double acc = 0;
+        long n = 0;
+        for (int t = 0; t < truth.frames(); t++) {
+            int off = t * 3 * plane;
+            for (int p = 0; p < plane; p++) {
+                double change = 0;
+                for (int c = 0; c < 3; c++) change = Math.max(change, Math.abs(y[off + c * plane + p] - f[c * plane + p]));
+                if (change <= MOVING_THRESHOLD) continue;
+                for (int c = 0; c < 3; c++) acc += Math.abs(x[off + c * plane + p] - y[off + c * plane + p]);
+                n += 3;
+            }
+        }
+        return n == 0 ? Double.NaN : acc / n;
+    }
+
     /** PSNR in dB for data range 1; infinite for identical videos. */
     public static double psnr(Video a, Video b) {
         return psnrOfMse(mse(a, b));

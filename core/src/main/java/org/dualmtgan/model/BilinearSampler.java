@@ -37,8 +37,11 @@ public final class BilinearSampler {
         long h = s.get(2);
         long w = s.get(3);
         long points = ps.get(1) * ps.get(2);
-        NDArray cx = x.clip(0, w - 1);
-        NDArray cy = y.clip(0, h - 1);
+        // A NaN position (the engine's rare reads of freed memory, docs/training.md) would become an
+        // index of -2^63 and abort the process; as 0 it gives a NaN-free sample, and the NaN that
+        // caused it still reaches the loss, whose step the trainer then recomputes.
+        NDArray cx = finite(x).clip(0, w - 1);
+        NDArray cy = finite(y).clip(0, h - 1);
         NDArray x0 = cx.floor().stopGradient();
         NDArray y0 = cy.floor().stopGradient();
         NDArray fx = cx.sub(x0);
@@ -58,6 +61,12 @@ public final class BilinearSampler {
         NDArray oy = gy.neg().add(1);
         NDArray weights = NDArrays.stack(new NDList(ox.mul(oy), gx.mul(oy), ox.mul(gy), gx.mul(gy)), 2);
         return corners.mul(weights).sum(new int[] {2}).reshape(n, c, ps.get(1), ps.get(2));
+    }
+
+    private static NDArray finite(NDArray v) {
+        NDArray nan = v.isNaN();
+        if (!nan.any().getBoolean()) return v;
+        return NDArrays.where(nan, v.zerosLike(), v);
     }
 
     /**

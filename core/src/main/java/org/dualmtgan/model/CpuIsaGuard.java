@@ -42,11 +42,27 @@ public final class CpuIsaGuard {
         String getenv(String name);
     }
 
+    /** Whether the CPU is AMD's (Linux: /proc/cpuinfo's vendor_id). */
+    static boolean amd() {
+        try (java.util.stream.Stream<String> lines = java.nio.file.Files.lines(java.nio.file.Path.of("/proc/cpuinfo"))) {
+            return lines.filter(l -> l.startsWith("vendor_id")).findFirst().map(l -> l.contains("AuthenticAMD")).orElse(false);
+        } catch (java.io.IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
     /** Applies the switches once; safe to call many times. {@code -Ddualmtgan.mkldnn=false} switches mkldnn off. */
     public static synchronized void apply() {
         if (done) return;
         done = true;
         String cap = System.getProperty(ISA_PROPERTY);
+        if (cap == null && System.getenv("ONEDNN_MAX_CPU_ISA") == null && System.getenv("DNNL_MAX_CPU_ISA") == null && amd()) {
+            // Measured 2026-12-04 on an AMD EPYC with AVX-512 (PyTorch 2.7.1's oneDNN): the AVX2 and
+            // AVX-512 convolution kernels fail LayersTest (input gradients off finite differences by
+            // 35%, outputs off ATen's) and training saw a non-finite first-convolution gradient every
+            // few steps; capped at AVX, LayersTest passes. Intel's AVX-512 kernels pass, so the cap is AMD's.
+            cap = "AVX";
+        }
         if (cap != null && !cap.isBlank()) {
             try {
                 // Java cannot set environment variables; oneDNN reads this one at its first kernel.

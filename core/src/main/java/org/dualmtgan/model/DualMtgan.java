@@ -34,9 +34,13 @@ public final class DualMtgan implements AutoCloseable {
     private final ModelConfig cfg;
     private final NDManager manager;
     private final ContentEncoder contentEncoder;
+    /** E_M and G of the per-clip latent motion, or null in keypoint mode. */
     private final MotionEncoder motionEncoder;
-    private final MotionDecoder motionDecoder;
     private final Generator generator;
+    /** E_M and G of the keypoint motion, or null in latent mode. */
+    private final KeypointEncoder keypointEncoder;
+    private final KeypointGenerator keypointGenerator;
+    private final MotionDecoder motionDecoder;
     private final ImageDiscriminator imageDiscriminator;
     private final VideoDiscriminator videoDiscriminator;
     private final FrameSampler frameSampler = new FrameSampler();
@@ -47,16 +51,27 @@ public final class DualMtgan implements AutoCloseable {
         this.cfg = cfg;
         this.manager = manager;
         contentEncoder = ContentEncoder.builder().optConfig(cfg).build();
-        motionEncoder = MotionEncoder.builder().optConfig(cfg).build();
-        motionDecoder = MotionDecoder.builder().optConfig(cfg).build();
-        generator = Generator.builder().optConfig(cfg).build();
+        boolean kp = cfg.keypointMotion();
+        motionEncoder = kp ? null : MotionEncoder.builder().optConfig(cfg).build();
+        generator = kp ? null : Generator.builder().optConfig(cfg).build();
+        keypointEncoder = kp ? new KeypointEncoder(cfg) : null;
+        keypointGenerator = kp ? new KeypointGenerator(cfg) : null;
+        // Keypoint mode: R(z, kp^1) -> displacements (2K per frame), z and kp^1 its input at every step.
+        motionDecoder = kp
+                ? MotionDecoder.builder().setMotionDim(cfg.motionDim + 2 * cfg.keypoints).setMotionCodeDim(2 * cfg.keypoints)
+                        .setHidden(cfg.trajectoryHidden).setFrames(cfg.frames).build()
+                : MotionDecoder.builder().optConfig(cfg).build();
         imageDiscriminator = ImageDiscriminator.builder().optConfig(cfg).build();
-        videoDiscriminator = VideoDiscriminator.builder().optConfig(cfg).build();
-        Block[] blocks = {contentEncoder, motionEncoder, motionDecoder, generator, imageDiscriminator, videoDiscriminator};
-        for (int i = 0; i < blocks.length; i++) ModelBlock.collectParameters(blocks[i], NETWORKS.get(i), all);
+        videoDiscriminator = kp ? null : VideoDiscriminator.builder().optConfig(cfg).build();
+        Block[] blocks = {contentEncoder, kp ? keypointEncoder : motionEncoder, motionDecoder, kp ? keypointGenerator : generator,
+                imageDiscriminator, videoDiscriminator};
+        for (int i = 0; i < blocks.length; i++) {
+            if (blocks[i] != null) ModelBlock.collectParameters(blocks[i], NETWORKS.get(i), all);
+        }
         for (Map.Entry<String, Parameter> e : all.entrySet()) {
             Parameter p = e.getValue();
-            boolean zero = e.getKey().startsWith("G." + Generator.ZERO_INIT);
+            boolean zero = e.getKey().startsWith("G." + Generator.ZERO_INIT)
+                    || (kp && KeypointGenerator.ZERO_INIT.stream().anyMatch(z -> e.getKey().startsWith("G." + z)));
             p.setInitializer(zero ? new ai.djl.training.initializer.ConstantInitializer(0f)
                     : new SeededInitializer(mix(seed, e.getKey()), p.getType()));
             p.initialize(manager, DataType.FLOAT32);
@@ -88,14 +103,31 @@ public final class DualMtgan implements AutoCloseable {
         return contentEncoder;
     }
 
+    /** E_M of the per-clip latent; null in keypoint mode ({@link #keypointEncoder()}). */
     public MotionEncoder motionEncoder() {
         return motionEncoder;
+    }
+
+    /** E_M in keypoint mode; null in latent mode. */
+    public KeypointEncoder keypointEncoder() {
+        return keypointEncoder;
+    }
+
+    /** G in keypoint mode; null in latent mode. */
+    public KeypointGenerator keypointGenerator() {
+        return keypointGenerator;
+    }
+
+    /** Whether the motion code is the keypoint one (ModelConfig.motion). */
+    public boolean keypointMotion() {
+        return keypointEncoder != null;
     }
 
     public MotionDecoder motionDecoder() {
         return motionDecoder;
     }
 
+    /** G of the per-clip latent; null in keypoint mode ({@link #keypointGenerator()}). */
     public Generator generator() {
         return generator;
     }
@@ -146,7 +178,7 @@ public final class DualMtgan implements AutoCloseable {
         return out;
     }
 
-    /** Number of trainable scalars per network: E_C, E_M, R, G, D_I, D_V (in that order). */
+    /** Number of trainable scalars per network: E_C, E_M, R, G, D_I, D_V (in that order; D_V 0 in keypoint mode). */
     public Map<String, Long> parameterCounts() {
         Map<String, Long> out = new LinkedHashMap<>();
         for (String n : NETWORKS) out.put(n, 0L);
@@ -208,31 +240,58 @@ public final class DualMtgan implements AutoCloseable {
 
     // ---- Inference (no gradient). ----
 
-    /** G(E_C(x^1), R(mu(E_M(V)))): the video rebuilt from its first frame and its own motion. */
+    /** G(E_C(x^1), m(V)): the video rebuilt from its first frame and its own motion. */
     public NDArray reconstruct(NDArray video) {
         checkVideo("video", video);
         return infer(video, new NDArray[] {video}, scope -> {
             NDArray first = video.get(":, 0");
-            NDArray mu = motionEncoder.forward(false, video).get(0);
-            NDArray m = motionDecoder.decode(mu, (int) video.getShape().get(1), false);
-            return generator.generate(first, contentEncoder.forward(false, first), m, false);
+            return render(first, drivingMotion(video, null), false);
         });
     }
 
     /**
-     * Deterministic motion transfer G(E_C(y), R(mu(E_M(V)))): {@code image}'s content with
-     * {@code drivingVideo}'s motion, as many frames as the driving video. One latent summarises
-     * the whole driving video (METHOD.md's windowed blending of long videos is not done here).
+     * Deterministic motion transfer: {@code image}'s content with {@code drivingVideo}'s motion, as
+     * many frames as the driving video. Latent motion: G(E_C(y), R(mu(E_M(V)))), one latent for the
+     * whole driving video. Keypoint motion, relative mode: the image's keypoints plus the driving
+     * keypoints' displacements from the driving video's first frame.
      */
     public NDArray transfer(NDArray image, NDArray drivingVideo) {
+        return transfer(image, drivingVideo, false);
+    }
+
+    /**
+     * As {@link #transfer(NDArray, NDArray)}; with {@code absolute} (keypoint motion only) the
+     * driving keypoints themselves are used (their displacement from the image's keypoints), which
+     * carries the driving person's shape and placement too; relative mode carries only the motion.
+     */
+    public NDArray transfer(NDArray image, NDArray drivingVideo, boolean absolute) {
         checkImage("image", image);
         checkVideo("driving video", drivingVideo);
         sameBatch(image, drivingVideo);
-        return infer(image, new NDArray[] {image, drivingVideo}, scope -> {
-            NDArray mu = motionEncoder.forward(false, drivingVideo).get(0);
-            NDArray m = motionDecoder.decode(mu, (int) drivingVideo.getShape().get(1), false);
-            return generator.generate(image, contentEncoder.forward(false, image), m, false);
-        });
+        return infer(image, new NDArray[] {image, drivingVideo}, scope ->
+                render(image, drivingMotion(drivingVideo, absolute ? image : null), false));
+    }
+
+    /**
+     * Per-frame motion codes (B, T, motionCodeDim) of driving videos (B, T, 3, S, S). Latent motion:
+     * R(mu(E_M(V))). Keypoint motion: kp(V^t) - kp(V^1) (relative mode), or, given {@code images}
+     * (B, 3, S, S), kp(V^t) - kp(image) (absolute mode). Codes are what {@link #generate} reads.
+     */
+    public NDArray motionCodes(NDArray drivingVideo, NDArray images) {
+        checkVideo("driving video", drivingVideo);
+        if (images != null) {
+            checkImage("image", images);
+            sameBatch(images, drivingVideo);
+        }
+        NDArray[] in = images == null ? new NDArray[] {drivingVideo} : new NDArray[] {drivingVideo, images};
+        return infer(drivingVideo, in, scope -> drivingMotion(drivingVideo, images));
+    }
+
+    /** Keypoints of images (N, 3, S, S): (N, K, 2), (x, y) in [-1, 1] (keypoint motion only). */
+    public NDArray detectKeypoints(NDArray images) {
+        requireKeypoints("keypoint detection");
+        checkImage("image", images);
+        return infer(images, new NDArray[] {images}, scope -> detect(images, false));
     }
 
     /** Stochastic generation G(E_C(image), R(z)) for {@code frames} frames; z is (B, latentDim()). */
@@ -244,17 +303,15 @@ public final class DualMtgan implements AutoCloseable {
                     + image.getShape().get(0) + ", " + cfg.motionDim + ")");
         }
         if (frames < 1) throw new InvalidInputException("frames must be >= 1, got " + frames);
-        return infer(image, new NDArray[] {image, z}, scope -> {
-            NDArray m = motionDecoder.decode(z.toType(DataType.FLOAT32, false), frames, false);
-            return generator.generate(image, contentEncoder.forward(false, image), m, false);
-        });
+        return infer(image, new NDArray[] {image, z}, scope ->
+                render(image, decode(z.toType(DataType.FLOAT32, false), frames, image), false));
     }
 
     /** E_M's posterior of each video, mu and log sigma^2 side by side: (B, 2 * latentDim()). */
     public NDArray encodePosterior(NDArray video) {
         checkVideo("video", video);
         return infer(video, new NDArray[] {video}, scope -> {
-            NDList q = motionEncoder.forward(false, video);
+            NDList q = posterior(video);
             return q.get(0).concat(q.get(1), 1);
         });
     }
@@ -262,17 +319,31 @@ public final class DualMtgan implements AutoCloseable {
     /** The posterior mean mu of E_M for each video: (B, latentDim()). */
     public NDArray encodeMotion(NDArray video) {
         checkVideo("video", video);
-        return infer(video, new NDArray[] {video}, scope -> motionEncoder.forward(false, video).get(0));
+        return infer(video, new NDArray[] {video}, scope -> posterior(video).get(0));
     }
 
-    /** R(z) for {@code frames} steps: per-frame motion codes (B, frames, motionCodeDim) from z (B, latentDim()). */
+    /**
+     * R(z) for {@code frames} steps: per-frame motion codes (B, frames, motionCodeDim) from z
+     * (B, latentDim()). Keypoint motion decodes displacements from a conditioning image's
+     * keypoints: use {@link #decodeMotion(NDArray, int, NDArray)}.
+     */
     public NDArray decodeMotion(NDArray z, int frames) {
+        return decodeMotion(z, frames, null);
+    }
+
+    /**
+     * R(z) for {@code frames} steps, conditioned on {@code images} (B, 3, S, S) in keypoint mode:
+     * R(z, kp(image)) gives displacements from the image's keypoints. Latent motion ignores images.
+     */
+    public NDArray decodeMotion(NDArray z, int frames, NDArray images) {
         Shape zs = z.getShape();
         if (zs.dimension() != 2 || zs.get(1) != cfg.motionDim) {
             throw new InvalidInputException("motion latent z has shape " + zs + ", model expects (B, " + cfg.motionDim + ")");
         }
         if (frames < 1) throw new InvalidInputException("frames must be >= 1, got " + frames);
-        return infer(z, new NDArray[] {z}, scope -> motionDecoder.decode(z.toType(DataType.FLOAT32, false), frames, false));
+        NDArray img = conditioning(images, zs.get(0));
+        NDArray[] in = img == null ? new NDArray[] {z} : new NDArray[] {z, img};
+        return infer(z, in, scope -> decode(z.toType(DataType.FLOAT32, false), frames, img));
     }
 
     /**
@@ -281,12 +352,24 @@ public final class DualMtgan implements AutoCloseable {
      * prefix for the first k steps, prior draws after, one recurrent state throughout).
      */
     public NDArray decodeMotionSteps(NDArray zSteps) {
+        return decodeMotionSteps(zSteps, null);
+    }
+
+    /** As {@link #decodeMotionSteps(NDArray)}, conditioned on {@code images} in keypoint mode (see {@link #decodeMotion(NDArray, int, NDArray)}). */
+    public NDArray decodeMotionSteps(NDArray zSteps, NDArray images) {
         Shape zs = zSteps.getShape();
         if (zs.dimension() != 3 || zs.get(1) < 1 || zs.get(2) != cfg.motionDim) {
             throw new InvalidInputException("motion latents have shape " + zs + ", model expects (B, T, " + cfg.motionDim + ")");
         }
-        return infer(zSteps, new NDArray[] {zSteps},
-                scope -> motionDecoder.decodeSteps(zSteps.toType(DataType.FLOAT32, false), false));
+        NDArray img = conditioning(images, zs.get(0));
+        NDArray[] in = img == null ? new NDArray[] {zSteps} : new NDArray[] {zSteps, img};
+        return infer(zSteps, in, scope -> {
+            NDArray steps = zSteps.toType(DataType.FLOAT32, false);
+            if (img == null) return motionDecoder.decodeSteps(steps, false);
+            NDArray first = detect(img, false).reshape(zs.get(0), -1);
+            NDArray cond = first.expandDims(1).broadcast(new Shape(zs.get(0), zs.get(1), first.getShape().get(1)));
+            return motionDecoder.decodeSteps(steps.concat(cond, 2), false);
+        });
     }
 
     /** G(E_C(image), m): frames (B, T, 3, S, S) from per-frame motion codes m (B, T, motionCodeDim). */
@@ -298,7 +381,86 @@ public final class DualMtgan implements AutoCloseable {
                     + image.getShape().get(0) + ", T, " + cfg.motionCodeDim + ")");
         }
         return infer(image, new NDArray[] {image, motionCodes}, scope ->
-                generator.generate(image, contentEncoder.forward(false, image), motionCodes.toType(DataType.FLOAT32, false), false));
+                render(image, motionCodes.toType(DataType.FLOAT32, false), false));
+    }
+
+    // ---- The forward passes both modes share (inference and training). ----
+
+    /** Keypoints (N, K, 2) of frames (N, 3, S, S), in chunks of {@link #DETECT_CHUNK} frames. */
+    NDArray detect(NDArray frames, boolean training) {
+        long n = frames.getShape().get(0);
+        if (training || n <= DETECT_CHUNK) return keypointEncoder.detect(frames, training);
+        NDList parts = new NDList();
+        for (long from = 0; from < n; from += DETECT_CHUNK) {
+            parts.add(keypointEncoder.detect(frames.get(from + ":" + Math.min(n, from + DETECT_CHUNK)), false));
+        }
+        return ai.djl.ndarray.NDArrays.concat(parts, 0);
+    }
+
+    /** Frames a detector pass takes at once at inference (bounds memory for long videos). */
+    private static final int DETECT_CHUNK = 64;
+
+    /** Keypoints of a video (B, T, 3, S, S) as (B, T, 2K). */
+    private NDArray videoKeypoints(NDArray video) {
+        Shape s = video.getShape();
+        return detect(video.reshape(s.get(0) * s.get(1), 3, s.get(3), s.get(4)), false).reshape(s.get(0), s.get(1), -1);
+    }
+
+    /** Driving codes of a video: latent R(mu), or keypoint displacements (relative, or absolute to {@code images}). */
+    private NDArray drivingMotion(NDArray video, NDArray images) {
+        if (!keypointMotion()) {
+            NDArray mu = motionEncoder.forward(false, video).get(0);
+            return motionDecoder.decode(mu, (int) video.getShape().get(1), false);
+        }
+        NDArray kp = videoKeypoints(video);
+        NDArray origin = images == null ? kp.get(":, 0:1") : detect(images, false).reshape(kp.getShape().get(0), 1, -1);
+        return kp.sub(origin);
+    }
+
+    /** q(z | V): latent E_M, or the keypoint trajectory's posterior. */
+    private NDList posterior(NDArray video) {
+        if (!keypointMotion()) return motionEncoder.forward(false, video);
+        NDArray kp = videoKeypoints(video);
+        NDArray first = kp.get(":, 0");
+        return keypointEncoder.posterior(first, kp.sub(first.expandDims(1)), false);
+    }
+
+    /** R(z) for {@code frames} steps; R(z, kp(images)) in keypoint mode. */
+    private NDArray decode(NDArray z, int frames, NDArray images) {
+        if (!keypointMotion()) return motionDecoder.decode(z, frames, false);
+        NDArray first = detect(images, false).reshape(z.getShape().get(0), -1);
+        return motionDecoder.decode(z.concat(first, 1), frames, false);
+    }
+
+    /** G over (B, T) motion codes for images (B, 3, S, S): frames (B, T, 3, S, S). */
+    private NDArray render(NDArray image, NDArray codes, boolean training) {
+        NDList content = contentEncoder.forward(training, image);
+        if (!keypointMotion()) return generator.generate(image, content, codes, training);
+        long b = codes.getShape().get(0);
+        long t = codes.getShape().get(1);
+        NDArray kpSrc = detect(image, training);
+        NDArray kpDrv = Keypoints.relative(kpSrc, codes).reshape(b * t, cfg.keypoints, 2);
+        NDList perFrame = new NDList();
+        for (NDArray a : content) perFrame.add(Generator.perFrame(a, t));
+        NDArray frames = keypointGenerator.render(Generator.perFrame(image, t), perFrame,
+                Generator.perFrame(kpSrc, t), kpDrv, training).get(0);
+        return frames.reshape(b, t, 3, cfg.size, cfg.size);
+    }
+
+    private NDArray conditioning(NDArray images, long batch) {
+        if (!keypointMotion()) return null;
+        if (images == null) {
+            throw new InvalidInputException("keypoint motion decodes displacements from an image's keypoints: give the conditioning images");
+        }
+        checkImage("image", images);
+        if (images.getShape().get(0) != batch) {
+            throw new InvalidInputException("image batch " + images.getShape().get(0) + " differs from latent batch " + batch);
+        }
+        return images;
+    }
+
+    private void requireKeypoints(String what) {
+        if (!keypointMotion()) throw new InvalidInputException(what + " needs a model with motion \"keypoints\"");
     }
 
     /** Length of the motion latent z. */

@@ -124,7 +124,7 @@ public final class Generator extends ModelBlock {
             NDArray both = Conv.forwardJoint(h, training, output, flowHead);
             NDArray out = both.get(":, 0:3");
             NDArray head = both.get(":, 3:6");
-            NDArray flow = head.get(":, 0:2").mul(FLOW_GAIN * size);
+            NDArray flow = Scalars.mul(head.get(":, 0:2"), FLOW_GAIN * size);
             NDArray occlusion = Activation.sigmoid(head.get(":, 2:3").add(OCCLUSION_BIAS));
             NDArray generated = out.tanh();
             frames = composeWarp(perFrame(image, t), flow, occlusion, generated);

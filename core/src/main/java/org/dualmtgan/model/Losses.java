@@ -24,6 +24,10 @@ public final class Losses {
     public static final String L_M = "L_M";
     public static final String L_KL = "L_KL";
     public static final String L_LAT = "L_lat";
+    /** Keypoint motion: equivariance of the keypoints under a random affine warp. */
+    public static final String L_EQ = "L_eq";
+    /** Keypoint motion: L1 of R(z, kp^1) against the clip's keypoint displacements. */
+    public static final String L_TRAJ = "L_traj";
     public static final String L_GAN_I_G = "L_GAN_I_G";
     public static final String L_GAN_V_G = "L_GAN_V_G";
     public static final String L_D_I = "L_D_I";
@@ -53,10 +57,28 @@ public final class Losses {
                     FrameSampler.draw(r, batch, frames));
         }
 
-        private static float[] gaussian(SplittableRandom r, int n) {
+        static float[] gaussian(SplittableRandom r, int n) {
             float[] v = new float[n];
             for (int i = 0; i < n; i++) v[i] = (float) r.nextGaussian();
             return v;
+        }
+    }
+
+    /**
+     * The random numbers of a keypoint-motion step: the frame t (1..T-1) of each of the P pairs of
+     * each clip, the affine maps of the equivariance term (A = I + 0.1 N, t = 0.1 N: 6 numbers per
+     * pair, row-major [A | t]) and the reparameterisation noise of z.
+     */
+    public record KeypointDraws(long[] pairFrames, float[] affine, float[] eps) {
+        public static KeypointDraws of(long runSeed, long step, int batch, int frames, int pairs, int motionDim) {
+            SplittableRandom r = new SplittableRandom(DualMtgan.mix(runSeed, "keypoint step " + step));
+            long[] t = new long[batch * pairs];
+            for (int i = 0; i < t.length; i++) t[i] = 1 + r.nextInt(frames - 1);
+            float[] a = new float[batch * pairs * 6];
+            for (int i = 0; i < batch * pairs; i++) {
+                for (int j = 0; j < 6; j++) a[6 * i + j] = (float) (0.1 * r.nextGaussian()) + (j == 0 || j == 4 ? 1f : 0f);
+            }
+            return new KeypointDraws(t, a, Draws.gaussian(r, batch * motionDim));
         }
     }
 
@@ -88,11 +110,11 @@ public final class Losses {
         NDArray sum = null;
         for (int k = 1; k <= levels; k++) {
             int f = 1 << k;
-            NDArray l1 = Generator.composeWarp(pool(image, f), pool(flow, f).div((float) f), pool(occ, f), pool(gen, f))
+            NDArray l1 = Generator.composeWarp(pool(image, f), Scalars.div(pool(flow, f), f), pool(occ, f), pool(gen, f))
                     .sub(pool(target, f)).abs().mean();
             sum = sum == null ? l1 : sum.add(l1);
         }
-        return sum.div((float) levels);
+        return Scalars.div(sum, levels);
     }
 
     private static NDArray pool(NDArray x, int f) {
@@ -105,7 +127,7 @@ public final class Losses {
      * from mu and log sigma^2 (B, motionDim). L_KL is its sum; the held-out evaluation logs it.
      */
     public static NDArray klPerDimension(NDArray mu, NDArray logvar) {
-        return mu.square().add(logvar.exp()).sub(1f).sub(logvar).mul(0.5f).mean(new int[] {0});
+        return Scalars.mul(mu.square().add(logvar.exp()).sub(1f).sub(logvar), 0.5).mean(new int[] {0});
     }
 
     /**
@@ -163,7 +185,7 @@ public final class Losses {
         NDArray mu = q.get(0);
         NDArray logvar = q.get(1);
         NDArray eps = nd.create(draws.eps(), new Shape(b, cfg.motionDim));
-        NDArray zM = mu.add(logvar.mul(0.5f).exp().mul(eps));
+        NDArray zM = mu.add(Scalars.mul(logvar, 0.5).exp().mul(eps));
         NDArray zS = nd.create(draws.zs(), new Shape(b, cfg.motionDim));
 
         // m = R(z_M); and R(z_s) for the stochastic transfer: one unrolled LSTM for both.
@@ -202,7 +224,7 @@ public final class Losses {
             NDArray err = vx.sub(source).abs();
             if (cfg.recMotionWeight > 0) {
                 NDArray moving = source.sub(x1.expandDims(1)).abs().mean(new int[] {2}, true);
-                err = err.mul(moving.mul((float) cfg.recMotionWeight).add(1f));
+                err = err.mul(Scalars.mul(moving, cfg.recMotionWeight).add(1f));
             }
             NDArray rec = err.mean();
             if (cfg.warpPyramid > 0) rec = rec.add(pyramidRec(gParts, x1, source, b, t, cfg.warpPyramid));
@@ -215,7 +237,7 @@ public final class Losses {
         if (cfg.lambdaKL > 0) {
             NDArray perDim = klPerDimension(mu, logvar);
             terms.generator.put(L_KL, perDim.sum());
-            if (cfg.klFreeBits > 0) klObjective = perDim.maximum((float) cfg.klFreeBits).sum();
+            if (cfg.klFreeBits > 0) klObjective = Scalars.maximum(perDim, cfg.klFreeBits).sum();
         }
 
         // Motion codes read back from generated videos (posterior means).
@@ -252,8 +274,8 @@ public final class Losses {
                 // Generator side of L_GAN^I, non-saturating: the fake pairs labelled real,
                 // with the paper's 1/2 factors; V~y counts as the mean of V~y,d and V~y,s.
                 NDList l = split(dImg.score(concat(x1, y, y), concat(sVx, sVyd, sVys), true), 3);
-                terms.generator.put(L_GAN_I_G, real(l.get(0)).mul(0.5f)
-                        .add(real(l.get(1)).add(real(l.get(2))).mul(0.25f)));
+                terms.generator.put(L_GAN_I_G, Scalars.mul(real(l.get(0)), 0.5)
+                        .add(Scalars.mul(real(l.get(1)).add(real(l.get(2))), 0.25)));
             }
             // D_I maximises L_GAN,x^I + L_GAN,y^I:
             //   log D_I(x^1, S_I(V)) + 1/2 [log(1 - D_I(x^1, S_I(V~x))) + log(1 - D_I(y, S_I(V)))]
@@ -261,8 +283,8 @@ public final class Losses {
             NDList l = split(dImg.score(
                     concat(x1, x1, y, y, y, y, x1),
                     concat(sV, sVx.stopGradient(), sV, y, sVyd.stopGradient(), sVys.stopGradient(), sVy), true), 7);
-            NDArray lx = real(l.get(0)).add(fake(l.get(1)).add(fake(l.get(2))).mul(0.5f));
-            NDArray ly = real(l.get(3)).add(fake(l.get(4)).add(fake(l.get(5))).mul(0.5f).add(fake(l.get(6))).mul(0.5f));
+            NDArray lx = real(l.get(0)).add(Scalars.mul(fake(l.get(1)).add(fake(l.get(2))), 0.5));
+            NDArray ly = real(l.get(3)).add(Scalars.mul(Scalars.mul(fake(l.get(4)).add(fake(l.get(5))), 0.5).add(fake(l.get(6))), 0.5));
             terms.discriminator.put(L_D_I, lx.add(ly));
         }
 
@@ -271,13 +293,13 @@ public final class Losses {
             if (wV > 0) {
                 // Generator side of L_GAN^V, non-saturating.
                 NDList l = split(dVid.forward(concat(vx, vyd, vys), true), 3);
-                terms.generator.put(L_GAN_V_G, real(l.get(0)).add(real(l.get(1)).add(real(l.get(2))).mul(0.5f)));
+                terms.generator.put(L_GAN_V_G, real(l.get(0)).add(Scalars.mul(real(l.get(1)).add(real(l.get(2))), 0.5)));
             }
             // D_V maximises log D_V(V) + log(1 - D_V(V~x)) + log D_V(V_y) + log(1 - D_V(V~y)).
             NDList l = split(dVid.forward(concat(source, vx.stopGradient(), targetClip,
                     vyd.stopGradient(), vys.stopGradient()), true), 5);
             terms.discriminator.put(L_D_V, real(l.get(0)).add(fake(l.get(1))).add(real(l.get(2)))
-                    .add(fake(l.get(3)).add(fake(l.get(4))).mul(0.5f)));
+                    .add(Scalars.mul(fake(l.get(3)).add(fake(l.get(4))), 0.5)));
         }
 
         // Generator objective: l_rec L_rec + l_C L_C + l_M L_M + l_KL L_KL + l_lat L_lat
@@ -286,13 +308,116 @@ public final class Losses {
                 L_KL, cfg.lambdaKL, L_LAT, cfg.lambdaLatent, L_GAN_I_G, wI, L_GAN_V_G, wV);
         for (Map.Entry<String, NDArray> e : terms.generator.entrySet()) {
             NDArray term = e.getKey().equals(L_KL) && klObjective != null ? klObjective : e.getValue();
-            NDArray w = term.mul(weights.get(e.getKey()).floatValue());
+            NDArray w = Scalars.mul(term, weights.get(e.getKey()));
             terms.generatorTotal = terms.generatorTotal == null ? w : terms.generatorTotal.add(w);
         }
         for (NDArray d : terms.discriminator.values()) {
             terms.discriminatorTotal = terms.discriminatorTotal == null ? d : terms.discriminatorTotal.add(d);
         }
         return terms;
+    }
+
+    /**
+     * Keypoint motion (ModelConfig.motion = "keypoints"): forward pass and losses for source clips
+     * V (B, T, 3, S, S). Per clip, P pairs (x^1, x^t) are rendered: G moves x^1 from its keypoints
+     * to those of x^t. The trajectory half (E_M's posterior, R) trains on the detected keypoints
+     * with their gradient stopped, so the motion prior follows the keypoints without bending them.
+     * <pre>
+     *   L_rec  = mean over 2^k-pooled levels k = 0..log2(S)-3 of || G(x^1, kp^1 -> kp^t) - x^t ||_1
+     *   L_eq   = || A kp(warp_{A,t}(x^t)) + t - kp(x^t) ||_1
+     *   L_traj = || R(z, kp^1) - (kp^t - kp^1)_t ||_1,  z ~ q(z | (kp^t - kp^1)_t, kp^1)
+     *   L_KL   = KL(q || N(0, I))
+     *   L_M    = || kp(G(x^1, kp^1 -> kp^t)) - kp^t ||_1   (the keypoints read back from the frames)
+     *   L_GAN^I: D_I on (x^1, x^t) against (x^1, rendered x^t)
+     * </pre>
+     */
+    public Terms computeKeypoints(NDArray source, KeypointDraws draws, double adversarialFactor) {
+        Terms terms = new Terms();
+        terms.adversarialFactor = adversarialFactor;
+        NDManager nd = source.getManager();
+        Shape s = source.getShape();
+        int b = (int) s.get(0);
+        int t = (int) s.get(1);
+        long size = s.get(3);
+        int p = cfg.pairs;
+        int k = cfg.keypoints;
+        int n = b * p;
+        NDArray frames = source.reshape((long) b * t, 3, size, size);
+        NDArray x1 = source.get(":, 0");
+        NDList picked = new NDList(n);
+        for (int i = 0; i < n; i++) picked.add(frames.get((i / p) * (long) t + draws.pairFrames()[i]));
+        NDArray targets = NDArrays.stack(picked, 0);
+        NDArray affine = nd.create(draws.affine(), new Shape(n, 2, 3));
+
+        // One detector pass: every frame of V (for the trajectories) and the affine-warped targets.
+        NDArray det = model.detect(frames.concat(Keypoints.affineWarp(targets, affine), 0), true);
+        NDArray kpAll = det.get(":" + (b * t)).reshape(b, t, k, 2);
+        NDArray kpWarped = det.get((b * t) + ":");
+        NDList kpPicked = new NDList(n);
+        for (int i = 0; i < n; i++) kpPicked.add(kpAll.get((i / p) + ", " + draws.pairFrames()[i]));
+        NDArray kpDrv = NDArrays.stack(kpPicked, 0);
+        NDArray kp1 = kpAll.get(":, 0");
+
+        NDList content = new NDList();
+        for (NDArray a : model.encodeContent(x1, true)) content.add(Generator.perFrame(a, p));
+        NDArray src = Generator.perFrame(x1, p);
+        NDArray rendered = model.keypointGenerator().render(src, content, Generator.perFrame(kp1, p), kpDrv, true).get(0);
+
+        if (cfg.lambdaRec > 0) terms.generator.put(L_REC, pyramidL1(rendered, targets, Integer.numberOfTrailingZeros((int) size) - 2));
+        if (cfg.lambdaEq > 0) terms.generator.put(L_EQ, Keypoints.applyAffine(kpWarped, affine).sub(kpDrv).abs().mean());
+
+        // The trajectory VAE on the keypoints, gradient stopped at the detector.
+        NDArray traj = kpAll.stopGradient().reshape(b, t, 2L * k);
+        NDArray first = traj.get(":, 0");
+        NDArray disp = traj.sub(first.expandDims(1));
+        NDList q = model.keypointEncoder().posterior(first, disp, true);
+        NDArray mu = q.get(0);
+        NDArray logvar = q.get(1);
+        if (cfg.lambdaTraj > 0) {
+            NDArray eps = nd.create(draws.eps(), new Shape(b, cfg.motionDim));
+            NDArray z = mu.add(Scalars.mul(logvar, 0.5).exp().mul(eps));
+            NDArray decoded = model.motionDecoder().decode(z.concat(first, 1), t, true);
+            terms.generator.put(L_TRAJ, decoded.sub(disp).abs().mean());
+        }
+        NDArray klObjective = null;
+        if (cfg.lambdaKL > 0) {
+            NDArray perDim = klPerDimension(mu, logvar);
+            terms.generator.put(L_KL, perDim.sum());
+            if (cfg.klFreeBits > 0) klObjective = Scalars.maximum(perDim, cfg.klFreeBits).sum();
+        }
+        if (cfg.lambdaM > 0) {
+            NDArray back = model.detect(rendered, true);
+            terms.generator.put(L_M, back.sub(kpDrv.stopGradient()).abs().mean());
+        }
+        double wI = cfg.lambdaI * adversarialFactor;
+        if (cfg.lambdaI > 0) {
+            ImageDiscriminator dImg = model.imageDiscriminator();
+            if (wI > 0) terms.generator.put(L_GAN_I_G, real(dImg.score(src, rendered, true)));
+            NDList l = split(dImg.score(concat(src, src), concat(targets, rendered.stopGradient()), true), 2);
+            terms.discriminator.put(L_D_I, real(l.get(0)).add(fake(l.get(1))));
+        }
+
+        Map<String, Double> weights = Map.of(L_REC, cfg.lambdaRec, L_EQ, cfg.lambdaEq, L_TRAJ, cfg.lambdaTraj,
+                L_KL, cfg.lambdaKL, L_M, cfg.lambdaM, L_GAN_I_G, wI);
+        for (Map.Entry<String, NDArray> e : terms.generator.entrySet()) {
+            NDArray term = e.getKey().equals(L_KL) && klObjective != null ? klObjective : e.getValue();
+            NDArray w = Scalars.mul(term, weights.get(e.getKey()));
+            terms.generatorTotal = terms.generatorTotal == null ? w : terms.generatorTotal.add(w);
+        }
+        for (NDArray d : terms.discriminator.values()) {
+            terms.discriminatorTotal = terms.discriminatorTotal == null ? d : terms.discriminatorTotal.add(d);
+        }
+        return terms;
+    }
+
+    /** Mean L1 of a and b (N, C, S, S) over {@code levels} scales: full, then average-pooled by 2, 4, ... */
+    static NDArray pyramidL1(NDArray a, NDArray b, int levels) {
+        NDArray sum = a.sub(b).abs().mean();
+        for (int level = 1; level < levels; level++) {
+            int f = 1 << level;
+            sum = sum.add(pool(a, f).sub(pool(b, f)).abs().mean());
+        }
+        return Scalars.div(sum, levels);
     }
 
     /** -log sigmoid(l): BCE of logits against "real", averaged. */

@@ -32,6 +32,21 @@ public class ModelConfig {
      * spatial map (the spatial motion pathway; see {@link Generator}).
      */
     public String decoder = "masked";
+    /**
+     * The motion code. "latent": the paper's per-clip code (E_M's LSTM over frames -> z, R(z) ->
+     * m^t entering G through AdaIN). "keypoints": this project's reading of E_M and R (docs/model.md):
+     * m^t is the displacement of K keypoints from the conditioning frame's (2K numbers per frame),
+     * E_M detects them per frame and encodes their trajectory into z, R(z, kp^1) decodes z back
+     * into displacements, and G moves the image by a dense flow built from the keypoints
+     * ({@link KeypointGenerator}). Needs motionCodeDim = 2 * keypoints and lambdaV = 0.
+     */
+    public String motion = "latent";
+    /** K, the number of keypoints (keypoint motion). */
+    public int keypoints = 10;
+    /** (x^1, x^t) pairs rendered per clip and step (keypoint motion). */
+    public int pairs = 4;
+    /** Width of the trajectory encoder's and R's LSTM state (keypoint motion). */
+    public int trajectoryHidden = 128;
 
     // Loss weights (METHOD.md defaults).
     public double lambdaRec = 10;
@@ -76,6 +91,10 @@ public class ModelConfig {
      * on [-1, 1]), so the few moving pixels are not drowned by the static background (0: plain L1).
      */
     public double recMotionWeight = 0;
+    /** Equivariance of the keypoints under a random affine warp (keypoint motion). */
+    public double lambdaEq = 10;
+    /** L1 of R(z, kp^1) against the clip's keypoint displacements (keypoint motion; the trajectory VAE's reconstruction). */
+    public double lambdaTraj = 10;
     /** Latent regression || E_M(V~y,s) - z_s ||_1 (METHOD.md "optional latent regression"). */
     public double lambdaLatent = 1;
 
@@ -115,6 +134,12 @@ public class ModelConfig {
         return Math.min(1.0, (double) (step - warmupSteps + 1) / rampSteps);
     }
 
+    /** Whether the motion code is the keypoint one. */
+    @JsonIgnore
+    public boolean keypointMotion() {
+        return "keypoints".equals(motion);
+    }
+
     /** Throws {@link InvalidInputException} with a clear message when a value is out of range. */
     public void validate() {
         if (size != 32 && size != 64 && size != 128) {
@@ -137,6 +162,29 @@ public class ModelConfig {
         weight("lambdaI", lambdaI);
         weight("lambdaV", lambdaV);
         weight("lambdaLatent", lambdaLatent);
+        weight("lambdaEq", lambdaEq);
+        weight("lambdaTraj", lambdaTraj);
+        if (!"latent".equals(motion) && !"keypoints".equals(motion)) {
+            throw new InvalidInputException("model config: motion must be \"latent\" or \"keypoints\", got \"" + motion + "\"");
+        }
+        positive("keypoints", keypoints, 64);
+        positive("pairs", pairs, 64);
+        positive("trajectoryHidden", trajectoryHidden, 4096);
+        if (keypointMotion()) {
+            if (motionCodeDim != 2 * keypoints) {
+                throw new InvalidInputException("model config: motion \"keypoints\" needs motionCodeDim = 2 * keypoints = "
+                        + (2 * keypoints) + ", got " + motionCodeDim);
+            }
+            if (lambdaV > 0) {
+                throw new InvalidInputException("model config: motion \"keypoints\" renders (x^1, x^t) pairs, not whole clips, so D_V cannot train: set lambdaV to 0");
+            }
+            if (lambdaLatent > 0) {
+                throw new InvalidInputException("model config: motion \"keypoints\" has no latent regression: set lambdaLatent to 0");
+            }
+            if (lambdaC > 0) {
+                throw new InvalidInputException("model config: motion \"keypoints\" warps E_C's maps instead of comparing content vectors: set lambdaC to 0");
+            }
+        }
         weight("klFreeBits", klFreeBits);
         weight("recMotionWeight", recMotionWeight);
         if (!(motionInputGain > 0 && motionInputGain <= 100)) {
@@ -175,6 +223,8 @@ public class ModelConfig {
         c.lambdaI = lambdaI; c.lambdaV = lambdaV; c.lambdaLatent = lambdaLatent;
         c.klFreeBits = klFreeBits; c.recMotionWeight = recMotionWeight; c.logvarOffset = logvarOffset; c.warpPyramid = warpPyramid;
         c.motionInputGain = motionInputGain;
+        c.motion = motion; c.keypoints = keypoints; c.pairs = pairs; c.trajectoryHidden = trajectoryHidden;
+        c.lambdaEq = lambdaEq; c.lambdaTraj = lambdaTraj;
         c.warmupSteps = warmupSteps; c.rampSteps = rampSteps;
         c.lr = lr; c.beta1 = beta1; c.beta2 = beta2; c.eps = eps;
         return c;

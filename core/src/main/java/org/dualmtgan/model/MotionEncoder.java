@@ -50,7 +50,7 @@ public final class MotionEncoder extends ModelBlock {
         long t = s.get(1);
         NDArray first = video.get(":, 0:1");
         NDArray diff = video.sub(first);
-        if (inputGain != 1f) diff = diff.mul(inputGain);
+        if (inputGain != 1f) diff = Scalars.mul(diff, inputGain);
         NDArray frames = video.concat(diff, 2).reshape(b * t, 6, s.get(3), s.get(4));
         NDList levels = trunk.forward(training, frames);
         NDArray last = levels.get(levels.size() - 1);

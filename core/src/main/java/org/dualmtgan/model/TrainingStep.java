@@ -23,7 +23,7 @@ import java.util.Map;
 public final class TrainingStep {
     /** Names of the returned values, in order. */
     public static final List<String> TERMS = List.of(Losses.L_REC, Losses.L_C, Losses.L_M, Losses.L_KL, Losses.L_LAT,
-            Losses.L_GAN_I_G, Losses.L_GAN_V_G, Losses.L_D_I, Losses.L_D_V, Losses.G_TOTAL, Losses.D_TOTAL);
+            Losses.L_EQ, Losses.L_TRAJ, Losses.L_GAN_I_G, Losses.L_GAN_V_G, Losses.L_D_I, Losses.L_D_V, Losses.G_TOTAL, Losses.D_TOTAL);
 
     private final DualMtgan model;
     private final ModelConfig cfg;
@@ -78,10 +78,11 @@ public final class TrainingStep {
             if (targetClip != source) scope.tempAttachAll(targetClip); // twice would release it
             zeroGradients(gen);
             zeroGradients(disc);
-            Losses.Draws draws = Losses.Draws.of(runSeed, step, b, cfg.frames, cfg.motionDim);
             double adv = cfg.adversarialFactor(step);
             try (GradientCollector collector = scope.getEngine().newGradientCollector()) {
-                Losses.Terms terms = losses.compute(source, targetClip, draws, adv);
+                Losses.Terms terms = cfg.keypointMotion()
+                        ? losses.computeKeypoints(source, Losses.KeypointDraws.of(runSeed, step, b, cfg.frames, cfg.pairs, cfg.motionDim), adv)
+                        : losses.compute(source, targetClip, Losses.Draws.of(runSeed, step, b, cfg.frames, cfg.motionDim), adv);
                 for (String name : TERMS) out.put(name, 0f);
                 terms.generator.forEach((k, v) -> out.put(k, v.getFloat()));
                 terms.discriminator.forEach((k, v) -> out.put(k, v.getFloat()));
@@ -114,10 +115,16 @@ public final class TrainingStep {
         return out;
     }
 
+    /** Largest gradient element accepted as genuine (see {@link #checkGradients}). */
+    static final float CORRUPT = 1e6f;
+
     private static void checkGradients(Map<String, NDArray> params, long step) {
         for (Map.Entry<String, NDArray> e : params.entrySet()) {
             NDArray g = Adam.gradientOrNull(e.getValue());
-            if (g != null && !Float.isFinite(g.abs().sum().getFloat())) {
+            // Beyond CORRUPT a gradient is not this model's (losses of order 1, gradients of order 1e-3 to 1)
+            // but memory the engine read after it was freed (docs/training.md, Reproducibility): one such
+            // finite value overflows Adam's second moment and turns the parameter into NaN a step later.
+            if (g != null && !(g.abs().max().getFloat() <= CORRUPT)) {
                 throw NonFiniteLossException.ofGradient(e.getKey(), step);
             }
         }

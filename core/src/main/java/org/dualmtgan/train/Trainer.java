@@ -379,7 +379,17 @@ public final class Trainer {
                 }
             }
             long start = System.nanoTime();
-            HeldOutEvaluation.Scores scores = heldOut.run(model);
+            HeldOutEvaluation.Scores scores = null;
+            // A failed pass is retried once: the engine's rare reads of freed memory (docs/training.md,
+            // Reproducibility) can fail one pass; a second failure skips this evaluation, not the run.
+            for (int attempt = 1; scores == null; attempt++) {
+                try {
+                    scores = heldOut.run(model);
+                } catch (ai.djl.engine.EngineException e) {
+                    opts.progress.message("warning: held-out evaluation at step " + done + " failed (attempt " + attempt + " of 2): " + e.getMessage());
+                    if (attempt == 2) return;
+                }
+            }
             heldOutLog.accumulate(scores.row());
             heldOutLog.endRow(done, wall());
             heldOutLog.flush();
@@ -395,9 +405,10 @@ public final class Trainer {
             boolean better = scores.reconstruction() > bestScore;
             opts.progress.message(String.format(Locale.ROOT,
                     "held-out at step %d (%d clips, %.1f s): reconstruction SSIM %.4f (copy %.4f), best-of-%d %.4f, mean %.4f,"
-                            + " div-1-ssim %.4f, KL %.2f nats in %d active dims%s",
+                            + " div-1-ssim %.4f, moving ratio %.3f, latent transfer %.4f, KL %.2f nats in %d active dims%s",
                     done, heldOut.clips(), (System.nanoTime() - start) / 1e9, r.get(HeldOutEvaluation.REC), r.get(HeldOutEvaluation.COPY),
                     t.evalSamples, r.get(HeldOutEvaluation.BEST), r.get(HeldOutEvaluation.MEAN), r.get(HeldOutEvaluation.DIV),
+                    r.get(HeldOutEvaluation.MOVING), r.get(HeldOutEvaluation.LATENT),
                     r.get(HeldOutEvaluation.KL), r.get(HeldOutEvaluation.ACTIVE).intValue(), better ? "; new best" : ""));
             if (better) {
                 bestScore = scores.reconstruction();
