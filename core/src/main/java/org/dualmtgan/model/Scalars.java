@@ -9,7 +9,7 @@ import ai.djl.ndarray.types.Shape;
  * and maximum save that tensor for the backward pass, and once the garbage collector frees the
  * buffer the backward reads whatever the memory then holds. Measured on a 32 px keypoint model
  * with the JVM's memory churned between steps: 26 of 40 steps had non-finite gradients with the
- * engine's scalar ops, 0 of 40 with these. Here the constant is a tensor the engine allocates
+ * engine's scalar ops, 3 of 40 with these (0 of 40 once oneDNN was also capped, {@link CpuIsaGuard}). Here the constant is a tensor the engine allocates
  * itself ({@code full}), whose memory the saved reference keeps alive.
  */
 public final class Scalars {

@@ -192,7 +192,7 @@ class TrainerTest {
         assertEquals(0, main(out, err, "train", "--config", config.toString(), "--out", run.toString()), err.toString());
         assertTrue(out.toString().contains("held-out at step 2"), out.toString());
         List<String> rows = Files.readAllLines(run.resolve("heldout.csv"));
-        assertEquals("step,wall_seconds,rec_ssim,copy_ssim,best_ssim,mean_ssim,div_1_ssim,kl_nats,kl_active_dims", rows.get(0));
+        assertEquals("step,wall_seconds,rec_ssim,copy_ssim,moving_ratio,latent_ssim,best_ssim,mean_ssim,div_1_ssim,kl_nats,kl_active_dims", rows.get(0));
         assertEquals(3, rows.size(), rows.toString());
         assertTrue(rows.get(1).startsWith("2,") && rows.get(2).startsWith("4,"), rows.toString());
         double best = Double.NEGATIVE_INFINITY;
