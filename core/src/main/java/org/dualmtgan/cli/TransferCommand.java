@@ -42,6 +42,12 @@ public final class TransferCommand implements Callable<Integer> {
     @Mixin
     AnimateSupport.ImageCrop imageCrop;
 
+    @Option(names = "--absolute",
+            description = "Keypoint models: place the image's keypoints where the driving video's are (absolute mode), "
+                    + "instead of adding the driving keypoints' motion from its first frame (relative mode, the default). "
+                    + "For a driving video framed like the image.")
+    boolean absolute;
+
     @Option(names = "--driving-crop", paramLabel = "x,y,w,h", defaultValue = "center",
             description = "Region of the driving video's frames to use: x,y,w,h, center or none. Default: ${DEFAULT-VALUE}.")
     String drivingCrop;
@@ -58,7 +64,7 @@ public final class TransferCommand implements Callable<Integer> {
         try (Animator animator = model.open()) {
             Video y = MediaReader.readFirstFrames(image, 1, animator.size(), yCrop);
             Video v = AnimateSupport.readVideo(driving, animator.size(), output.maxFrames, vCrop);
-            Video result = animator.transfer(y, v);
+            Video result = animator.transfer(y, v, absolute);
             String written = output.write(result, List.of(y, v, result), List.of("image", "driving", "result"));
             spec.commandLine().getOut().printf(Locale.ROOT, "%s: %s at %.3g fps, %s, %.2f s%n", outPath,
                     AnimateSupport.describe(result), result.fps(), written, AnimateSupport.seconds(t0));
