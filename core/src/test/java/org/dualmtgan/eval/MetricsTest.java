@@ -58,4 +58,25 @@ class MetricsTest {
         assertThrows(IllegalArgumentException.class, () -> Metrics.ssim(pattern(1, 16, 16, false), pattern(2, 16, 16, false)));
         assertThrows(IllegalArgumentException.class, () -> Metrics.ssim(pattern(1, 8, 8, false), pattern(1, 8, 8, false)));
     }
+
+    @Test
+    void movingL1ScoresOnlyThePixelsThatMove() {
+        // 2 frames of 2 x 2: pixel 0 changes by 0.5 in red from frame 0 (moving), the others by 0.05 (static).
+        float[] truth = new float[2 * 3 * 4];
+        float[] first = new float[3 * 4];
+        truth[0] = 0.5f;               // frame 0, red, pixel 0
+        for (int c = 0; c < 3; c++) truth[12 + c * 4 + 1] = 0.05f; // frame 1, pixel 1: below the threshold
+        truth[12] = 0.5f;              // frame 1, red, pixel 0
+        Video t = new Video(truth, 2, 2, 2, 25);
+        Video f = new Video(first, 1, 2, 2, 25);
+        // A copy of frame 0 misses the moving pixel by 0.5 in red, 0 in green and blue: mean over its 3 channels.
+        Video copy = new Video(new float[2 * 3 * 4], 2, 2, 2, 25);
+        assertEquals(0.5 / 3, Metrics.movingL1(copy, t, f), 1e-6);
+        // A model wrong only on static pixels scores 0 there.
+        float[] wrongStatic = truth.clone();
+        wrongStatic[3] = 0.9f;
+        assertEquals(0, Metrics.movingL1(new Video(wrongStatic, 2, 2, 2, 25), t, f), 1e-9);
+        // Nothing moving: NaN, not 0.
+        assertTrue(Double.isNaN(Metrics.movingL1(copy, copy, f)));
+    }
 }
