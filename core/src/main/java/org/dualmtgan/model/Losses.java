@@ -306,15 +306,7 @@ public final class Losses {
         //                      + a * (l_I L_GAN^I(G) + l_V L_GAN^V(G)),  a = warm-up/ramp factor.
         Map<String, Double> weights = Map.of(L_REC, cfg.lambdaRec, L_C, cfg.lambdaC, L_M, cfg.lambdaM,
                 L_KL, cfg.lambdaKL, L_LAT, cfg.lambdaLatent, L_GAN_I_G, wI, L_GAN_V_G, wV);
-        for (Map.Entry<String, NDArray> e : terms.generator.entrySet()) {
-            NDArray term = e.getKey().equals(L_KL) && klObjective != null ? klObjective : e.getValue();
-            NDArray w = Scalars.mul(term, weights.get(e.getKey()));
-            terms.generatorTotal = terms.generatorTotal == null ? w : terms.generatorTotal.add(w);
-        }
-        for (NDArray d : terms.discriminator.values()) {
-            terms.discriminatorTotal = terms.discriminatorTotal == null ? d : terms.discriminatorTotal.add(d);
-        }
-        return terms;
+        return totals(terms, weights, klObjective);
     }
 
     /**
@@ -399,6 +391,14 @@ public final class Losses {
 
         Map<String, Double> weights = Map.of(L_REC, cfg.lambdaRec, L_EQ, cfg.lambdaEq, L_TRAJ, cfg.lambdaTraj,
                 L_KL, cfg.lambdaKL, L_M, cfg.lambdaM, L_GAN_I_G, wI);
+        return totals(terms, weights, klObjective);
+    }
+
+    /**
+     * The weighted generator total (the free-bits KL objective in L_KL's place when given) and the
+     * discriminator total, into {@code terms}.
+     */
+    private static Terms totals(Terms terms, Map<String, Double> weights, NDArray klObjective) {
         for (Map.Entry<String, NDArray> e : terms.generator.entrySet()) {
             NDArray term = e.getKey().equals(L_KL) && klObjective != null ? klObjective : e.getValue();
             NDArray w = Scalars.mul(term, weights.get(e.getKey()));
