@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
                 ConvertCommand.class,
                 SynthCommand.class,
                 TrainCommand.class,
+                FitMotionCommand.class,
                 ModelCommand.class,
                 TransferCommand.class,
                 GenerateCommand.class,

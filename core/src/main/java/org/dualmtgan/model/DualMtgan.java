@@ -372,6 +372,21 @@ public final class DualMtgan implements AutoCloseable {
         });
     }
 
+    /**
+     * q(z | d, kp^1) of keypoint trajectories given as their first keypoints (B, 2K) and displacements
+     * (B, T, 2K) (keypoint motion): (mu, log sigma^2), each (B, latentDim()).
+     */
+    public NDList trajectoryPosterior(NDArray first, NDArray displacements) {
+        requireKeypoints("the trajectory posterior");
+        return keypointEncoder.posterior(first, displacements, false);
+    }
+
+    /** R(z, kp^1): displacements (B, frames, 2K) from latents (B, latentDim()) and first keypoints (B, 2K) (keypoint motion). */
+    public NDArray decodeTrajectory(NDArray z, NDArray first, int frames) {
+        requireKeypoints("trajectory decoding");
+        return motionDecoder.decode(z.concat(first, 1), frames, false);
+    }
+
     /** G(E_C(image), m): frames (B, T, 3, S, S) from per-frame motion codes m (B, T, motionCodeDim). */
     public NDArray generate(NDArray image, NDArray motionCodes) {
         checkImage("image", image);
@@ -512,7 +527,7 @@ public final class DualMtgan implements AutoCloseable {
     }
 
     /** A per-parameter seed from the model seed and the parameter's name. */
-    static long mix(long seed, String name) {
+    public static long mix(long seed, String name) {
         long h = seed ^ 0x9E3779B97F4A7C15L;
         for (int i = 0; i < name.length(); i++) h = (h ^ name.charAt(i)) * 0x100000001B3L;
         return new SplittableRandom(h).nextLong();

@@ -359,24 +359,7 @@ public final class Losses {
         if (cfg.lambdaEq > 0) terms.generator.put(L_EQ, Keypoints.applyAffine(kpWarped, affine).sub(kpDrv).abs().mean());
 
         // The trajectory VAE on the keypoints, gradient stopped at the detector.
-        NDArray traj = kpAll.stopGradient().reshape(b, t, 2L * k);
-        NDArray first = traj.get(":, 0");
-        NDArray disp = traj.sub(first.expandDims(1));
-        NDList q = model.keypointEncoder().posterior(first, disp, true);
-        NDArray mu = q.get(0);
-        NDArray logvar = q.get(1);
-        if (cfg.lambdaTraj > 0) {
-            NDArray eps = nd.create(draws.eps(), new Shape(b, cfg.motionDim));
-            NDArray z = mu.add(Scalars.mul(logvar, 0.5).exp().mul(eps));
-            NDArray decoded = model.motionDecoder().decode(z.concat(first, 1), t, true);
-            terms.generator.put(L_TRAJ, decoded.sub(disp).abs().mean());
-        }
-        NDArray klObjective = null;
-        if (cfg.lambdaKL > 0) {
-            NDArray perDim = klPerDimension(mu, logvar);
-            terms.generator.put(L_KL, perDim.sum());
-            if (cfg.klFreeBits > 0) klObjective = Scalars.maximum(perDim, cfg.klFreeBits).sum();
-        }
+        NDArray klObjective = trajectoryTerms(terms, kpAll.stopGradient().reshape(b, t, 2L * k), draws.eps());
         if (cfg.lambdaM > 0) {
             NDArray back = model.detect(rendered, true);
             terms.generator.put(L_M, back.sub(kpDrv.stopGradient()).abs().mean());
@@ -392,6 +375,48 @@ public final class Losses {
         Map<String, Double> weights = Map.of(L_REC, cfg.lambdaRec, L_EQ, cfg.lambdaEq, L_TRAJ, cfg.lambdaTraj,
                 L_KL, cfg.lambdaKL, L_M, cfg.lambdaM, L_GAN_I_G, wI);
         return totals(terms, weights, klObjective);
+    }
+
+    /**
+     * The motion prior alone (the second training stage, {@code train.motionSteps}): the trajectory
+     * VAE's terms on keypoint trajectories (B, T, 2K) that are data, not outputs of the detector, so
+     * the gradient reaches E_M's posterior and R only. {@code eps} (B * motionDim) is the
+     * reparameterisation noise.
+     * <pre>
+     *   L_traj = || R(z, kp^1) - (kp^t - kp^1)_t ||_1,  z = mu + sigma * eps,  (mu, sigma) = q(z | (kp^t - kp^1)_t, kp^1)
+     *   L_KL   = KL(q || N(0, I))
+     *   total  = l_traj L_traj + l_KL L_KL
+     * </pre>
+     */
+    public Terms computeTrajectory(NDArray trajectories, float[] eps) {
+        Terms terms = new Terms();
+        NDArray klObjective = trajectoryTerms(terms, trajectories, eps);
+        return totals(terms, Map.of(L_TRAJ, cfg.lambdaTraj, L_KL, cfg.lambdaKL), klObjective);
+    }
+
+    /** L_traj and L_KL of trajectories (B, T, 2K) into {@code terms}; returns the free-bits KL objective or null. */
+    private NDArray trajectoryTerms(Terms terms, NDArray traj, float[] eps) {
+        NDManager nd = traj.getManager();
+        long b = traj.getShape().get(0);
+        int t = (int) traj.getShape().get(1);
+        NDArray first = traj.get(":, 0");
+        NDArray disp = traj.sub(first.expandDims(1));
+        NDList q = model.keypointEncoder().posterior(first, disp, true);
+        NDArray mu = q.get(0);
+        NDArray logvar = q.get(1);
+        if (cfg.lambdaTraj > 0) {
+            NDArray noise = nd.create(eps, new Shape(b, cfg.motionDim));
+            NDArray z = mu.add(Scalars.mul(logvar, 0.5).exp().mul(noise));
+            NDArray decoded = model.motionDecoder().decode(z.concat(first, 1), t, true);
+            terms.generator.put(L_TRAJ, decoded.sub(disp).abs().mean());
+        }
+        NDArray klObjective = null;
+        if (cfg.lambdaKL > 0) {
+            NDArray perDim = klPerDimension(mu, logvar);
+            terms.generator.put(L_KL, perDim.sum());
+            if (cfg.klFreeBits > 0) klObjective = Scalars.maximum(perDim, cfg.klFreeBits).sum();
+        }
+        return klObjective;
     }
 
     /**

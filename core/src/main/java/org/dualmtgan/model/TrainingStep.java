@@ -118,7 +118,7 @@ public final class TrainingStep {
     /** Largest gradient element accepted as genuine (see {@link #checkGradients}). */
     static final float CORRUPT = 1e6f;
 
-    private static void checkGradients(Map<String, NDArray> params, long step) {
+    static void checkGradients(Map<String, NDArray> params, long step) {
         for (Map.Entry<String, NDArray> e : params.entrySet()) {
             NDArray g = Adam.gradientOrNull(e.getValue());
             // Beyond CORRUPT a gradient is not this model's (losses of order 1, gradients of order 1e-3 to 1)
@@ -140,7 +140,7 @@ public final class TrainingStep {
         return on;
     }
 
-    private static void zeroGradients(Map<String, NDArray> params) {
+    static void zeroGradients(Map<String, NDArray> params) {
         for (NDArray p : params.values()) {
             if (Adam.gradientOrNull(p) != null) Adam.zeroGradient(p);
         }

@@ -32,6 +32,8 @@ public class CheckpointInfo {
     public String dataFingerprint;
     /** Completed optimisation steps. */
     public long step;
+    /** Steps of the motion prior stage (MotionFit) whose prior this file holds; 0: the image stage's own. */
+    public long motionSteps;
     /** Run seed: with the step it determines the data order and every step's noise. */
     public long seed;
     /** Training wall time in seconds, summed over resumed sessions. */

@@ -40,7 +40,23 @@ public class TrainSettings {
      */
     public String evalData;
 
+    /**
+     * Steps of the motion prior stage after the image stage (keypoint motion, {@link MotionFit}):
+     * the trajectory VAE alone on {@link #motionBatch} keypoint windows a step; 0: no such stage.
+     */
+    public long motionSteps = 0;
+    /** Keypoint windows per step of the motion prior stage. */
+    public int motionBatch = 128;
+    /** Learning rate of the motion prior stage. */
+    public double motionLr = 1e-3;
+    /** Score the prior on held-out trajectories every N steps of the motion prior stage (motion.csv). */
+    public int motionEvalEvery = 250;
+
     public void validate() {
+        if (motionSteps < 0) throw new InvalidInputException("train.motionSteps must be >= 0, got " + motionSteps);
+        if (motionBatch < 2) throw new InvalidInputException("train.motionBatch must be >= 2, got " + motionBatch);
+        if (!(motionLr > 0 && motionLr < 1)) throw new InvalidInputException("train.motionLr must be in (0, 1), got " + motionLr);
+        if (motionEvalEvery < 1) throw new InvalidInputException("train.motionEvalEvery must be >= 1, got " + motionEvalEvery);
         if (steps < 1) throw new InvalidInputException("train.steps must be >= 1, got " + steps);
         if (batch < 2) throw new InvalidInputException("train.batch must be >= 2 (targets are paired within a batch), got " + batch);
         if (checkpointEvery < 1) throw new InvalidInputException("train.checkpointEvery must be >= 1, got " + checkpointEvery);

@@ -44,6 +44,8 @@ import java.util.stream.Stream;
  * RUN/losses.csv, RUN/losses.png      loss history and its plot
  * RUN/heldout.csv, RUN/heldout.png    held-out scores every train.evalEvery steps (and heldout-kl.csv: KL per dimension)
  * RUN/checkpoints/best.ckpt           the checkpoint of the best held-out reconstruction SSIM
+ * RUN/checkpoints/motion.ckpt         with train.motionSteps > 0 (keypoint motion): best.ckpt with its
+ *                                     motion prior fitted by the second stage ({@link MotionFit}); the run's model
  * </pre>
  * Steps are numbered 1..steps; step {@code k} draws its batch as {@code BatchLoader.batch(k - 1)}
  * and its noise from (seed, k - 1), so a checkpoint after step k holds all the state a resumed run
@@ -163,32 +165,42 @@ public final class Trainer {
             }, "dualmtgan-train-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
         }
-        try (NDManager manager = NDManager.newBaseManager(opts.device);
-             DualMtgan model = DualMtgan.create(cfg.model, manager, t.seed)) {
-            TrainingStep trainingStep = new TrainingStep(model, t.seed);
-            long done = 0;
-            double wallBefore = 0;
-            if (resumeFrom != null) {
-                warnOnChanges(resumeInfo, cfg, fingerprint, progress);
-                try (Checkpoint ckpt = Checkpoint.load(resumeFrom, manager)) {
-                    Checkpoint.requireSameArchitecture(resumeFrom, ckpt.parameters(), model.allParameters());
-                    model.loadParameters(ckpt.parameters());
-                    try {
-                        trainingStep.generatorOptimizer().load(ckpt.section(Checkpoint.GENERATOR_OPTIMIZER));
-                        trainingStep.discriminatorOptimizer().load(ckpt.section(Checkpoint.DISCRIMINATOR_OPTIMIZER));
-                    } catch (InvalidInputException e) {
-                        throw new InvalidInputException(resumeFrom, e.getMessage(), e);
+        try {
+            Result result;
+            try (NDManager manager = NDManager.newBaseManager(opts.device);
+                 DualMtgan model = DualMtgan.create(cfg.model, manager, t.seed)) {
+                TrainingStep trainingStep = new TrainingStep(model, t.seed);
+                long done = 0;
+                double wallBefore = 0;
+                if (resumeFrom != null) {
+                    warnOnChanges(resumeInfo, cfg, fingerprint, progress);
+                    try (Checkpoint ckpt = Checkpoint.load(resumeFrom, manager)) {
+                        Checkpoint.requireSameArchitecture(resumeFrom, ckpt.parameters(), model.allParameters());
+                        model.loadParameters(ckpt.parameters());
+                        try {
+                            trainingStep.generatorOptimizer().load(ckpt.section(Checkpoint.GENERATOR_OPTIMIZER));
+                            trainingStep.discriminatorOptimizer().load(ckpt.section(Checkpoint.DISCRIMINATOR_OPTIMIZER));
+                        } catch (InvalidInputException e) {
+                            throw new InvalidInputException(resumeFrom, e.getMessage(), e);
+                        }
                     }
+                    done = resumeInfo.step;
+                    wallBefore = resumeInfo.wallSeconds;
+                    progress.message("resumed from " + resumeFrom + " at step " + done);
                 }
-                done = resumeInfo.step;
-                wallBefore = resumeInfo.wallSeconds;
-                progress.message("resumed from " + resumeFrom + " at step " + done);
+                // Only now, with the checkpoint accepted: a refused resume leaves the run's config as it was.
+                Files.createDirectories(run);
+                cfg.write(run.resolve("config.json"));
+                Loop loop = new Loop(cfg, opts, model, trainingStep, manager, dataset, fingerprint, done, wallBefore);
+                result = loop.run();
             }
-            // Only now, with the checkpoint accepted: a refused resume leaves the run's config as it was.
-            Files.createDirectories(run);
-            cfg.write(run.resolve("config.json"));
-            Loop loop = new Loop(cfg, opts, model, trainingStep, manager, dataset, fingerprint, done, wallBefore);
-            return loop.run();
+            if (!result.stopped() && t.motionSteps > 0 && cfg.model.keypointMotion()
+                    && (result.sessionSteps() > 0 || !Files.exists(checkpoints.resolve(MotionFit.MOTION)))) {
+                // The image stage is complete: fit the motion prior on its best checkpoint's keypoints.
+                Path best = checkpoints.resolve(BEST);
+                MotionFit.run(cfg, Files.exists(best) ? best : result.lastCheckpoint(), run, opts.device, progress);
+            }
+            return result;
         } finally {
             finished.countDown();
             if (hook != null) {

@@ -1,0 +1,187 @@
+package org.dualmtgan.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import org.dualmtgan.data.ClipSampler;
+import org.dualmtgan.model.DualMtgan;
+import org.dualmtgan.model.Losses;
+import org.dualmtgan.model.ModelConfig;
+import org.dualmtgan.model.TrajectoryStep;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** The motion prior stage: windows of detected keypoints, a step that trains the prior only, the stage end to end. */
+class MotionFitTest {
+
+    /** A tiny keypoint-motion model config (the image stage's losses off but L_rec, L_eq, L_traj, L_KL). */
+    static void keypointModel(ModelConfig c) {
+        c.motion = "keypoints";
+        c.keypoints = 3;
+        c.motionDim = 4;
+        c.motionCodeDim = 6;
+        c.trajectoryHidden = 8;
+        c.pairs = 2;
+        c.lambdaC = 0;
+        c.lambdaV = 0;
+        c.lambdaLatent = 0;
+        c.lambdaI = 0;
+        c.lambdaM = 0;
+    }
+
+    @Test
+    void windowsFollowTheSamplersStrideAndHoldTheLastFrameOfShortVideos() {
+        // Keypoints that store their frame index, in a 10-frame and a 3-frame video.
+        float[][] longVideo = new float[10][2];
+        float[][] shortVideo = new float[3][2];
+        for (int f = 0; f < 10; f++) Arrays.fill(longVideo[f], f);
+        for (int f = 0; f < 3; f++) Arrays.fill(shortVideo[f], 100 + f);
+        ClipSampler sampler = new ClipSampler(4, 2, 2);
+        float[] w = MotionFit.windows(List.of(longVideo, shortVideo), sampler, 64, 2, new SplittableRandom(3));
+        assertEquals(64 * 4 * 2, w.length);
+        int shortOnes = 0;
+        for (int i = 0; i < 64; i++) {
+            float first = w[i * 8];
+            if (first >= 100) {
+                // The short video cannot hold 4 frames at stride 2 or 1 beyond its 3: 100, 101, 102, 102.
+                shortOnes++;
+                assertArrayEquals(new float[] {100, 100, 101, 101, 102, 102, 102, 102}, Arrays.copyOfRange(w, i * 8, i * 8 + 8));
+            } else {
+                for (int f = 1; f < 4; f++) assertEquals(first + 2 * f, w[i * 8 + f * 2], "window " + i + " frame " + f);
+                assertTrue(first + 6 <= 9, "the window lies inside the video");
+            }
+        }
+        // Videos are drawn in proportion to their frames: about 3 of 13.
+        assertTrue(shortOnes > 4 && shortOnes < 28, "short-video windows: " + shortOnes);
+    }
+
+    @Test
+    void aTrajectoryStepFitsThePriorAndLeavesTheRestOfTheModelAlone() {
+        ModelConfig c = new ModelConfig();
+        c.size = 32;
+        c.frames = 6;
+        c.width = 4;
+        c.contentDim = 8;
+        keypointModel(c);
+        try (NDManager manager = NDManager.newBaseManager();
+             DualMtgan model = DualMtgan.create(c, manager, 5)) {
+            Map<String, NDArray> prior = TrajectoryStep.priorParameters(model);
+            assertTrue(prior.keySet().stream().anyMatch(k -> k.startsWith("R.")));
+            assertTrue(prior.keySet().stream().noneMatch(k -> k.startsWith("E_M.detector.")), prior.keySet().toString());
+            Map<String, float[]> before = values(model.allParameters());
+            // 32 trajectories: each keypoint moves on a straight line at its own speed.
+            SplittableRandom r = new SplittableRandom(9);
+            float[] traj = new float[32 * 6 * 6];
+            for (int b = 0; b < 32; b++) {
+                for (int d = 0; d < 6; d++) {
+                    float start = (float) (r.nextDouble() - 0.5);
+                    float speed = (float) (0.2 * (r.nextDouble() - 0.5));
+                    for (int t = 0; t < 6; t++) traj[(b * 6 + t) * 6 + d] = start + speed * t;
+                }
+            }
+            NDArray trajectories = manager.create(traj, new Shape(32, 6, 6));
+            TrajectoryStep step = new TrajectoryStep(model, 1, 1e-2);
+            float first = step.step(trajectories, 0).get(Losses.L_TRAJ);
+            float last = first;
+            for (int k = 1; k < 80; k++) last = step.step(trajectories, k).get(Losses.L_TRAJ);
+            assertTrue(last < 0.5f * first, "L_traj " + first + " -> " + last);
+            Map<String, float[]> after = values(model.allParameters());
+            for (String name : before.keySet()) {
+                boolean same = Arrays.equals(before.get(name), after.get(name));
+                if (prior.containsKey(name)) continue;
+                assertTrue(same, name + " changed, but only the prior trains");
+            }
+            assertTrue(prior.keySet().stream().allMatch(k -> !Arrays.equals(before.get(k), after.get(k))), "every prior parameter trains");
+        }
+    }
+
+    @Test
+    void theTrainCommandRunsTheStageAfterTheImageStage(@TempDir Path dir) throws IOException {
+        Path held = dir.resolve("held");
+        Path video = Files.list(TrainerTest.DATA).sorted().findFirst().orElseThrow();
+        Files.createDirectories(held.resolve(video.getFileName()));
+        try (var frames = Files.list(video)) {
+            for (Path f : frames.toList()) Files.copy(f, held.resolve(video.getFileName()).resolve(f.getFileName()));
+        }
+        TrainConfig cfg = TrainerTest.tiny(2);
+        keypointModel(cfg.model);
+        cfg.model.motionCodeDim = 2 * cfg.model.keypoints;
+        cfg.model.frames = 4;
+        cfg.train.evalEvery = 2;
+        cfg.train.evalClips = 0;
+        cfg.train.evalFrames = 0;
+        cfg.train.evalSamples = 2;
+        cfg.train.evalData = held.toString();
+        cfg.train.motionSteps = 6;
+        cfg.train.motionBatch = 8;
+        cfg.train.motionEvalEvery = 3;
+        Path run = dir.resolve("run");
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        assertEquals(0, TrainerTest.main(out, err, "train", "--config", TrainerTest.writeConfig(dir, cfg).toString(),
+                "--out", run.toString()), err.toString());
+        assertTrue(out.toString().contains("motion prior step 3/6"), out.toString());
+        Path motion = run.resolve("checkpoints").resolve(MotionFit.MOTION);
+        Path best = run.resolve("checkpoints").resolve(Trainer.BEST);
+        CheckpointInfo info = Checkpoint.readInfo(motion);
+        assertEquals(CheckpointInfo.KIND_TRAINING, info.kind);
+        assertTrue(info.motionSteps == 3 || info.motionSteps == 6, "kept step " + info.motionSteps);
+        assertEquals(Checkpoint.readInfo(best).step, info.step, "the stage starts from best.ckpt");
+
+        List<String> rows = Files.readAllLines(run.resolve("motion.csv"));
+        assertTrue(rows.get(0).startsWith("step,wall_seconds,L_traj,L_KL,G_total,heldout_posterior_l1,heldout_best_l1,heldout_mean_l1,heldout_kl_nats"), rows.get(0));
+        assertEquals(7, rows.size(), rows.toString());
+        assertTrue(Files.isRegularFile(run.resolve("motion-heldout.csv")));
+        assertTrue(Files.readAllLines(run.resolve("motion-heldout.csv")).get(0).contains(HeldOutEvaluation.LATENT));
+
+        // Only the prior differs from best.ckpt.
+        try (NDManager m = NDManager.newBaseManager();
+             Checkpoint a = Checkpoint.load(best, m);
+             Checkpoint b = Checkpoint.load(motion, m)) {
+            int changed = 0;
+            for (Map.Entry<String, NDArray> e : a.parameters().entrySet()) {
+                boolean same = Arrays.equals(e.getValue().toFloatArray(), b.parameters().get(e.getKey()).toFloatArray());
+                boolean isPrior = e.getKey().startsWith("R.") || (e.getKey().startsWith("E_M.") && !e.getKey().startsWith("E_M.detector."));
+                if (!isPrior) assertTrue(same, e.getKey() + " changed");
+                else if (!same) changed++;
+            }
+            assertTrue(changed > 0, "the prior was fitted");
+        }
+
+        // fit-motion on the same checkpoint into another folder; a latent-motion checkpoint is refused by name.
+        Path again = dir.resolve("again");
+        assertEquals(0, TrainerTest.main(new StringWriter(), err, "fit-motion", "--from", best.toString(), "--out", again.toString(),
+                "--steps", "3"), err.toString());
+        assertTrue(Files.isRegularFile(again.resolve("checkpoints").resolve(MotionFit.MOTION)));
+    }
+
+    @Test
+    void fitMotionRefusesALatentMotionModel(@TempDir Path dir) throws IOException {
+        TrainConfig cfg = TrainerTest.tiny(2);
+        Path run = dir.resolve("run");
+        assertEquals(0, TrainerTest.main(new StringWriter(), new StringWriter(), "train", "--config",
+                TrainerTest.writeConfig(dir, cfg).toString(), "--out", run.toString()));
+        Path ckpt = Trainer.latestCheckpoint(run);
+        StringWriter err = new StringWriter();
+        assertEquals(2, TrainerTest.main(new StringWriter(), err, "fit-motion", "--from", ckpt.toString(), "--out", dir.resolve("m").toString()));
+        assertTrue(err.toString().contains("model.motion = \"keypoints\""), err.toString());
+        assertFalse(Files.exists(dir.resolve("m")), "nothing written");
+    }
+
+    private static Map<String, float[]> values(Map<String, NDArray> params) {
+        Map<String, float[]> out = new java.util.LinkedHashMap<>();
+        params.forEach((k, v) -> out.put(k, v.toFloatArray()));
+        return out;
+    }
+}
