@@ -103,7 +103,9 @@ public final class ModelRegistry implements AutoCloseable {
         m.put("size", a.size());
         m.put("frames", a.clipLength());
         m.put("latentDim", a.latentDim());
+        // "keypoints" models transfer in relative mode by default and also in absolute mode.
         ModelConfig cfg = a.config();
+        m.put("motion", cfg.keypointMotion() ? "keypoints" : "latent");
         m.put("contentDim", cfg.contentDim);
         m.put("width", cfg.width);
         CheckpointInfo info = a.info();

@@ -23,6 +23,8 @@ final class OpenApi {
             Map.entry("maxFrames", "Use only the first N frames of the video."),
             Map.entry("imageCrop", "Region of the image: x,y,w,h in its pixels, center (default) or none."),
             Map.entry("drivingCrop", "Region of the driving video's frames: x,y,w,h, center (default) or none."),
+            Map.entry("absolute", "true: place the image's keypoints where the driving video's are (a driving video framed like the image);"
+                    + " default false: relative mode, the image's keypoints moved by the driving keypoints' displacements. Keypoint-motion models only."),
             Map.entry("n", "Number of samples (1 to the server's limit)."),
             Map.entry("seed", "Seed of the motion samples (64-bit); the same request gives the same bytes."),
             Map.entry("frames", "Frames per generated video (default T, or given if larger)."),

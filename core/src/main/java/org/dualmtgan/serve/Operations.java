@@ -41,7 +41,7 @@ final class Operations {
     /** The operations by endpoint name, in the order the API lists them. */
     static final List<String> NAMES = List.of("transfer", "generate", "reconstruct", "interpolate");
     /** Text fields of each operation beyond the common ones (the API description lists them). */
-    static final Map<String, List<String>> TEXT = Map.of("transfer", List.of("maxFrames", "imageCrop", "drivingCrop"),
+    static final Map<String, List<String>> TEXT = Map.of("transfer", List.of("maxFrames", "imageCrop", "drivingCrop", "absolute"),
             "reconstruct", List.of("maxFrames"), "generate", List.of("n", "seed", "frames", "given", "imageCrop"),
             "interpolate", List.of("steps"));
     /** File inputs of each operation (each also takes FIELDDemo, the name of an example input). */
@@ -110,10 +110,16 @@ final class Operations {
         Integer maxFrames = f.optionalInteger("maxFrames", 1, cfg.maxFrames);
         Preprocess.Crop imageCrop = crop(f, "imageCrop");
         Preprocess.Crop drivingCrop = crop(f, "drivingCrop");
+        boolean absolute = f.bool("absolute", false);
+        if (absolute && !a.config().keypointMotion()) {
+            throw HttpError.badRequest("absolute", "absolute transfer needs a model with keypoint motion; " + m.getKey()
+                    + " has a per-clip latent (GET /api/v1/models lists each model's motion)");
+        }
         Video image = readImage(f, "image", 1, a.size(), imageCrop, dir);
         Video driving = readVideo(f, "driving", a.size(), maxFrames, drivingCrop, dir);
-        Video out = a.transfer(image, driving);
+        Video out = a.transfer(image, driving, absolute);
         Map<String, Object> meta = meta("transfer", m.getKey());
+        if (a.config().keypointMotion()) meta.put("transferMode", absolute ? "absolute" : "relative");
         return Outputs.encode(List.of(new Item("transfer", out)),
                 List.of(new Row("image", image), new Row("driving", driving)), o.format, o.sheet, o.media, meta, "transfer", dir);
     }

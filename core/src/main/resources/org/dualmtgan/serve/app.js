@@ -55,6 +55,8 @@ function showCard() {
   if (card.data) parts.push(`trained on ${card.data}`);
   $('model-card').textContent = parts.join(' \u00b7 ');
   $('frames').placeholder = String(info.frames);
+  // Absolute transfer exists for keypoint motion only.
+  $('absolute').disabled = info.motion !== 'keypoints';
 }
 
 async function getJson(path) {
@@ -173,6 +175,7 @@ function request(m) {
   if ($('sheet').checked) data.append('sheet', 'true');
   if (m === 'transfer') {
     addInput(data, 'image'); addInput(data, 'driving'); addNumber(data, 'imageCrop'); addNumber(data, 'drivingCrop');
+    if ($('absolute').checked && !$('absolute').disabled) data.append('absolute', 'true');
   }
   if (m === 'reconstruct') addInput(data, 'video');
   if (m === 'interpolate') {

@@ -65,6 +65,38 @@ public final class TinyModel {
         return shared;
     }
 
+    /**
+     * An untrained keypoint-motion model of the fixture's size and clip length (K = 3), written as a
+     * training checkpoint to {@code file}: for the mechanics of keypoint-only options.
+     */
+    public static Path keypointModel(Path file) throws IOException {
+        ModelConfig cfg = config();
+        cfg.motion = "keypoints";
+        cfg.keypoints = 3;
+        cfg.motionDim = 4;
+        cfg.motionCodeDim = 6;
+        cfg.trajectoryHidden = 8;
+        cfg.pairs = 2;
+        cfg.lambdaC = 0;
+        cfg.lambdaM = 0;
+        cfg.lambdaLatent = 0;
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu());
+             DualMtgan model = DualMtgan.create(cfg, manager, 3)) {
+            CheckpointInfo info = new CheckpointInfo();
+            TrainConfig tc = new TrainConfig();
+            tc.name = "tiny-keypoints-test";
+            tc.model = cfg;
+            info.config = tc;
+            info.parameterCounts = new LinkedHashMap<>(model.parameterCounts());
+            Map<String, Map<String, NDArray>> sections = new LinkedHashMap<>();
+            sections.put(Checkpoint.PARAMETERS, model.allParameters());
+            sections.put(Checkpoint.GENERATOR_OPTIMIZER, new LinkedHashMap<>());
+            sections.put(Checkpoint.DISCRIMINATOR_OPTIMIZER, new LinkedHashMap<>());
+            Checkpoint.save(file, info, sections, DataType.FLOAT32);
+        }
+        return file;
+    }
+
     /** Trains the fixture and writes a training checkpoint to {@code file}; returns the file. */
     public static Path train(Path file) throws IOException {
         System.setProperty("ai.djl.offline", "true");

@@ -58,6 +58,7 @@ class ApiServerTest {
         work = Files.createTempDirectory("dualmtgan-serve-test");
         models = new ModelRegistry();
         models.add("tiny", Animator.load(TinyModel.shared()));
+        models.add("tiny-kp", Animator.load(TinyModel.keypointModel(work.resolve("tiny-kp.ckpt"))));
         Path demo = Files.createDirectories(work.resolve("demo"));
         MediaWriter.write(TinyModel.squareVideo(1, 1), demo.resolve("square.png"));
         MediaWriter.write(TinyModel.squareVideo(2, T), demo.resolve("moving.gif"));
@@ -205,10 +206,14 @@ class ApiServerTest {
         assertEquals("tiny", health.get("models").get(0).asText());
 
         JsonNode list = json(get("/api/v1/models")).get("models");
-        assertEquals(1, list.size());
+        assertEquals(2, list.size());
         JsonNode m = list.get(0);
         assertEquals("tiny", m.get("name").asText());
         assertTrue(m.get("default").asBoolean());
+        assertEquals("latent", m.get("motion").asText());
+        assertEquals("tiny-kp", list.get(1).get("name").asText());
+        assertFalse(list.get(1).get("default").asBoolean());
+        assertEquals("keypoints", list.get(1).get("motion").asText());
         assertEquals(S, m.get("size").asInt());
         assertEquals(T, m.get("frames").asInt());
         assertEquals(TinyModel.STEPS, m.get("card").get("step").asInt());
@@ -280,6 +285,20 @@ class ApiServerTest {
         assertEquals(T, decode(Base64.getDecoder().decode(item.get("gif").asText()), "gif").frames());
         assertEquals(T, decode(Base64.getDecoder().decode(item.get("mp4").asText()), "mp4").frames());
         assertFalse(doc.has("sheet"));
+    }
+
+    @Test
+    void keypointModelsTransferInRelativeModeByDefaultAndInAbsoluteModeOnRequest() throws Exception {
+        JsonNode relative = json(post("/api/v1/transfer", transferForm().field("model", "tiny-kp").field("format", "json")));
+        assertEquals("relative", relative.get("transferMode").asText());
+        JsonNode absolute = json(post("/api/v1/transfer", transferForm().field("model", "tiny-kp").field("format", "json")
+                .field("absolute", "true")));
+        assertEquals("absolute", absolute.get("transferMode").asText());
+        assertEquals(T, absolute.get("items").get(0).get("frames").asInt());
+        // A per-clip latent has one mode: the option is refused by name, and a latent answer names no mode.
+        assertError(post("/api/v1/transfer", transferForm().field("absolute", "true")), 400, "absolute", "keypoint", "tiny");
+        assertFalse(json(post("/api/v1/transfer", transferForm().field("format", "json"))).has("transferMode"));
+        assertError(post("/api/v1/transfer", transferForm().field("model", "tiny-kp").field("absolute", "maybe")), 400, "absolute");
     }
 
     @Test
