@@ -25,7 +25,7 @@ public class NonFiniteLossException extends RuntimeException {
         return new NonFiniteLossException("gradient of " + parameter, step, true);
     }
 
-    /** Whether the losses were finite and only a gradient was not (the case a retry can mend). */
+    /** Whether the losses were finite and only a gradient was not. */
     public boolean isGradient() {
         return gradient;
     }

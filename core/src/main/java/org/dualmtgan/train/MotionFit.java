@@ -118,8 +118,8 @@ public final class MotionFit {
                         float[] batch = windows(trainKp, sampler, t.motionBatch, dims, new SplittableRandom(DualMtgan.mix(t.seed, "motion batch " + k)));
                         losses = step.step(scope.create(batch, new Shape(t.motionBatch, frames, dims)), k);
                     } catch (NonFiniteLossException e) {
-                        // As in the image stage: a non-finite gradient is recomputed, a non-finite loss stops.
-                        if (e.isGradient() && attempt < Trainer.GRADIENT_ATTEMPTS) continue;
+                        // As in the image stage: recomputed, then the stage stops if it repeats.
+                        if (attempt < Trainer.GRADIENT_ATTEMPTS) continue;
                         throw new TrainingDivergedException(e.lossName(), k + 1, source, e);
                     }
                 }

@@ -69,7 +69,10 @@ public final class Trainer {
     /** Test hook: the first attempt of an accepted step reports a non-finite gradient (the retry path). */
     static volatile LongPredicate gradientGlitchAt;
 
-    /** Attempts of a step whose losses are finite but whose gradient is not, before the run stops. */
+    /** Test hook: the first attempt of an accepted step reports a non-finite loss (the retry path). */
+    static volatile LongPredicate lossGlitchAt;
+
+    /** Attempts of a step whose loss or gradient is not finite, before the run stops. */
     static final int GRADIENT_ATTEMPTS = 3;
 
     /** How a run is carried out. */
@@ -299,13 +302,17 @@ public final class Trainer {
                             if (glitch != null && glitch.test(index) && attempt == 1) {
                                 throw NonFiniteLossException.ofGradient("(simulated)", index);
                             }
+                            LongPredicate lossGlitch = lossGlitchAt;
+                            if (lossGlitch != null && lossGlitch.test(index) && attempt == 1) {
+                                throw new NonFiniteLossException("L_rec (simulated)", index);
+                            }
                             losses = trainingStep.step(source, targetClip, index);
                         } catch (NonFiniteLossException e) {
-                            // Finite losses with a non-finite gradient: seen here, rarely, with the engine's
-                            // CPU convolutions (docs/training.md). Nothing was updated and the step is a pure
-                            // function of (parameters, seed, step), so it is recomputed; a diverged model
-                            // (non-finite loss) or a repeated failure stops the run.
-                            if (e.isGradient() && attempt < GRADIENT_ATTEMPTS) {
+                            // A non-finite gradient, or a loss, from the engine's rare reads of freed memory in
+                            // its CPU kernels (docs/training.md): nothing was updated and the step is a pure
+                            // function of (parameters, seed, step), so it is recomputed. A diverged model gives
+                            // the same non-finite value every time and stops the run after the last attempt.
+                            if (attempt < GRADIENT_ATTEMPTS) {
                                 retriedSteps++;
                                 progress.message("warning: " + e.getMessage() + "; recomputing the step (attempt "
                                         + (attempt + 1) + " of " + GRADIENT_ATTEMPTS + ")");
