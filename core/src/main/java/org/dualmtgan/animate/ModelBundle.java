@@ -64,11 +64,13 @@ public final class ModelBundle {
             String notes) throws IOException {
         Path latest = ModelSummary.resolve(runDir);
         Path best = runDir.resolve("checkpoints").resolve(org.dualmtgan.train.Trainer.BEST);
-        Path weights = Files.isRegularFile(best) ? best : latest;
+        // The motion prior stage's result is best.ckpt with its prior refitted: the run's model when present.
+        Path motion = runDir.resolve("checkpoints").resolve(org.dualmtgan.train.MotionFit.MOTION);
+        Path weights = Files.isRegularFile(motion) ? motion : Files.isRegularFile(best) ? best : latest;
         Path heldOut = runDir.resolve("heldout.csv");
         Result r = bundle(weights, latest, Files.isRegularFile(heldOut) ? heldOut : null, name, modelsDir, evalTables, keepResume, notes);
         Path dir = modelsDir.resolve(name);
-        for (String png : List.of("heldout.png", "losses.png")) {
+        for (String png : List.of("heldout.png", "losses.png", "motion.png")) {
             Path from = runDir.resolve(png);
             if (Files.isRegularFile(from)) {
                 AtomicFiles.write(dir.resolve(png), tmp -> Files.copy(from, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING));
@@ -211,6 +213,10 @@ public final class ModelBundle {
         row(b, "data fingerprint", "`" + info.dataFingerprint + "`");
         row(b, "training", info.step + " steps of batch " + batch + ", seed " + info.seed + ", "
                 + String.format(Locale.ROOT, "%.1f h", info.wallSeconds / 3600) + " wall");
+        if (info.motionSteps > 0) {
+            row(b, "motion prior", "fitted after the image stage for " + info.motionSteps + " steps of " + t.motionBatch
+                    + " keypoint windows, everything else frozen (train.motionSteps; curve motion.png, held-out motion-heldout.csv of the run)");
+        }
         row(b, "machine", info.machine + " (" + info.device + ")");
         row(b, "trained by", "project " + info.projectVersion + ", `dualmtgan train --config configs/" + info.config.name + ".json`");
         row(b, "checkpoint written", info.created);
