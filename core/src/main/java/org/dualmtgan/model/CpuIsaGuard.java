@@ -40,7 +40,18 @@ public final class CpuIsaGuard {
         int setenv(String name, String value, int overwrite);
 
         String getenv(String name);
+
+        int dup(int fd);
+
+        int dup2(int from, int to);
+
+        int open(String path, int flags);
+
+        int close(int fd);
     }
+
+    /** Set to {@code true} (or the environment variable DUALMTGAN_ENGINE_WARNINGS=1) to see the engine's own warnings. */
+    public static final String WARNINGS_PROPERTY = "dualmtgan.engineWarnings";
 
     /** Whether the CPU is AMD's (Linux: /proc/cpuinfo's vendor_id). */
     static boolean amd() {
@@ -77,6 +88,42 @@ public final class CpuIsaGuard {
         mkldnnDisabled = configureTorch(keep);
         if (!keep && !mkldnnDisabled) {
             org.slf4j.LoggerFactory.getLogger(CpuIsaGuard.class).warn("could not switch PyTorch's mkldnn off");
+        }
+        boolean show = Boolean.getBoolean(WARNINGS_PROPERTY) || "1".equals(System.getenv("DUALMTGAN_ENGINE_WARNINGS"));
+        if (!show) spendDeprecationWarning();
+    }
+
+    /**
+     * The engine prints one deprecation warning ("AutoNonVariableTypeMode is deprecated", a warn-once
+     * of DJL's native code) on standard error the first time a parameter's values are set, so every
+     * command's first line of output was that warning, not its own. It is spent here once, with the
+     * process's standard error pointed at /dev/null for that one call (the engine writes it from
+     * native code, beyond System.setErr). {@link #WARNINGS_PROPERTY} keeps it.
+     */
+    private static void spendDeprecationWarning() {
+        CLibrary c;
+        try {
+            c = Native.load("c", CLibrary.class);
+        } catch (UnsatisfiedLinkError | RuntimeException e) {
+            return; // not glibc: the warning stays
+        }
+        System.err.flush();
+        int saved = c.dup(2);
+        if (saved < 0) return;
+        int devNull = c.open("/dev/null", 1); // O_WRONLY
+        try {
+            if (devNull < 0 || c.dup2(devNull, 2) < 0) return;
+            try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager(ai.djl.Device.cpu())) {
+                ai.djl.ndarray.NDArray a = m.zeros(new ai.djl.ndarray.types.Shape(1));
+                a.setRequiresGradient(true);
+                a.set(new float[] {0f});
+            } catch (RuntimeException e) {
+                // Nothing to spend on an engine that cannot run: its own error comes later, visibly.
+            }
+        } finally {
+            c.dup2(saved, 2);
+            c.close(saved);
+            if (devNull >= 0) c.close(devNull);
         }
     }
 
