@@ -130,12 +130,39 @@ public final class Checkpoint implements AutoCloseable {
         });
     }
 
-    /** The header only: fast, loads no tensor. */
+    /** The header, after verifying the whole file's length and checksum; loads no tensor. */
     public static CheckpointInfo readInfo(Path path) {
-        try (DataInputStream in = open(path)) {
-            return readHeader(path, in);
+        // The whole file is read (no tensor is made): a header alone would vouch for a truncated or
+        // corrupt file. About 20 ms for a 30 MB training checkpoint.
+        String where = "its header";
+        try (InputStream raw = new BufferedInputStream(openRaw(path), 1 << 16)) {
+            CRC32 crc = new CRC32();
+            DataInputStream in = new DataInputStream(new CheckedInputStream(raw, crc));
+            CheckpointInfo info = readHeader(path, in);
+            int count = in.readInt();
+            if (count < 0 || count > 64) throw new InvalidInputException(path, "corrupt checkpoint: " + count + " sections");
+            byte[] buf = new byte[1 << 16];
+            for (int i = 0; i < count; i++) {
+                String name = in.readUTF();
+                where = "section " + name;
+                long length = in.readLong();
+                if (length < 0 || length > Integer.MAX_VALUE - 16) {
+                    throw new InvalidInputException(path, "corrupt checkpoint: section " + name + " has length " + length);
+                }
+                for (long left = length; left > 0; ) {
+                    int n = in.read(buf, 0, (int) Math.min(buf.length, left));
+                    if (n < 0) throw new EOFException();
+                    left -= n;
+                }
+            }
+            where = "its checksum";
+            long expected = crc.getValue();
+            long stored = new DataInputStream(raw).readLong();
+            if (stored != expected) throw new InvalidInputException(path, "checkpoint is corrupt (checksum mismatch)");
+            if (raw.read() >= 0) throw new InvalidInputException(path, "checkpoint is corrupt (bytes after its checksum)");
+            return info;
         } catch (EOFException e) {
-            throw new InvalidInputException(path, "checkpoint is truncated (ends inside its header)", e);
+            throw new InvalidInputException(path, "checkpoint is truncated (ends inside " + where + ")", e);
         } catch (IOException e) {
             throw new InvalidInputException(path, "cannot read checkpoint: " + e.getMessage(), e);
         }
@@ -245,10 +272,6 @@ public final class Checkpoint implements AutoCloseable {
         } catch (NoSuchFileException e) {
             throw new InvalidInputException(path, "checkpoint not found");
         }
-    }
-
-    private static DataInputStream open(Path path) throws IOException {
-        return new DataInputStream(new BufferedInputStream(openRaw(path), 1 << 16));
     }
 
     private static CheckpointInfo readHeader(Path path, DataInputStream in) throws IOException {

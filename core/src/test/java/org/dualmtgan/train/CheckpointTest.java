@@ -125,7 +125,34 @@ class CheckpointTest {
             }, "cut at " + cut);
             assertEquals(t, e.file());
             assertTrue(e.getMessage().contains("truncated") || e.getMessage().contains("not a Dual-MTGAN checkpoint"), e.getMessage());
+            // The header alone does not vouch for the file: readInfo refuses every cut too.
+            InvalidInputException h = assertThrows(InvalidInputException.class, () -> Checkpoint.readInfo(t), "readInfo, cut at " + cut);
+            assertTrue(h.getMessage().contains("truncated") || h.getMessage().contains("not a Dual-MTGAN checkpoint"), h.getMessage());
         }
+        assertNotNull(Checkpoint.readInfo(file), "the whole file reads");
+        // A flipped byte inside the tensors, and bytes appended after the checksum, are refused by readInfo as well.
+        byte[] flipped = all.clone();
+        flipped[all.length - 20] ^= 0x40; // inside the last tensor
+        Path f = dir.resolve("flipped.ckpt");
+        Files.write(f, flipped);
+        assertTrue(assertThrows(InvalidInputException.class, () -> Checkpoint.readInfo(f)).getMessage().contains("checksum"));
+        Path longer = dir.resolve("longer.ckpt");
+        Files.write(longer, java.util.Arrays.copyOf(all, all.length + 3));
+        assertTrue(assertThrows(InvalidInputException.class, () -> Checkpoint.readInfo(longer)).getMessage().contains("after its checksum"));
+    }
+
+    @Test
+    void modelInfoRefusesATruncatedCheckpointWithExit2(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("a.ckpt");
+        Checkpoint.save(file, info(), sections(), DataType.FLOAT32);
+        byte[] all = Files.readAllBytes(file);
+        Path cut = dir.resolve("cut.ckpt");
+        Files.write(cut, java.util.Arrays.copyOf(all, all.length * 2 / 3));
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        assertEquals(2, TrainerTest.main(out, err, "model", "info", cut.toString()));
+        assertTrue(err.toString().contains("truncated") && err.toString().contains("cut.ckpt"), err.toString());
+        assertEquals("", out.toString(), "no provenance printed for a refused file");
     }
 
     @Test
