@@ -22,6 +22,7 @@ import java.util.concurrent.Callable;
 
 /** {@code dualmtgan ablate}: METHOD.md's ablation table for this implementation (docs/eval.md). */
 @Command(name = "ablate", mixinStandardHelpOptions = true,
+        header = "Train the full model and each ablation variant, then evaluate them in one table.",
         description = {"Train the full model and each ablation variant (no-L_C, no-L_M, no-D_I, no-D_V, no-KL)",
                 "for the same number of steps, evaluate each with the same protocol, and write one table:",
                 "OUT/ablation-PROTOCOL.md, .csv, .json and -ssim-per-frame.png; runs in OUT/VARIANT (resumed",

@@ -23,6 +23,7 @@ import java.util.concurrent.Callable;
  * explains every figure.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
+        header = "Benchmark training and inference of a config: speed, FLOPs, scaling, memory.",
         description = {"Benchmark training and inference of a config: step time, clips/s, latency,",
                 "FLOPs and their fraction of the measured peak, scaling, data loading, memory.",
                 "Random weights on synthetic clips (the data part reads the config's dataset)."})

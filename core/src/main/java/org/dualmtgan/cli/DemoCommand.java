@@ -14,6 +14,7 @@ import java.util.concurrent.Callable;
 
 /** {@code dualmtgan demo}: the bundled models on the bundled inputs, with an index.html. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
+        header = "Run the bundled models on the bundled inputs and write a page of the results.",
         description = {"Run the bundled models on the bundled inputs: motion transfers, stochastic samples,",
                 "an interpolation and a reconstruction per model, as GIF and MP4, contact sheets and an",
                 "index.html that shows them all. No network, no arguments needed."},

@@ -22,7 +22,8 @@ import java.util.concurrent.Callable;
 
 /** {@code dualmtgan eval}: the evaluation protocols of METHOD.md with their baselines (docs/eval.md). */
 @Command(name = "eval", mixinStandardHelpOptions = true,
-        description = {"Evaluate a model with one of METHOD.md's protocols, next to baselines:",
+        header = "Evaluate a model with one of docs/method.md's protocols, next to its baselines.",
+        description = {"Evaluate a model with one of docs/method.md's protocols, next to baselines:",
                 "  stochastic      N samples from the first frame(s): best-of-N and mean-of-N SSIM, diversity",
                 "  transfer        synthetic clips with ground truth: SSIM, PSNR, L1, keypoint error",
                 "  reconstruction  self-transfer of held-out clips",

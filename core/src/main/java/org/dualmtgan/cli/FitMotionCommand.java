@@ -24,6 +24,7 @@ import java.util.concurrent.Callable;
  * settings. {@code train} runs the same stage itself after the image stage when train.motionSteps > 0.
  */
 @Command(name = "fit-motion", mixinStandardHelpOptions = true,
+        header = "Fit the motion prior of a trained keypoint-motion model on its training clips.",
         description = {"Fit the motion prior (keypoint motion: E_M's trajectory posterior and R) of a trained model",
                 "on keypoint windows of its training clips, everything else frozen.",
                 "Writes OUT/checkpoints/motion.ckpt, OUT/motion.csv, OUT/motion.png and OUT/motion-heldout.csv."})

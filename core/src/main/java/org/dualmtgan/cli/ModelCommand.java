@@ -117,6 +117,7 @@ public final class ModelCommand implements Runnable {
 
     /** {@code dualmtgan model bundle CKPT NAME}: ship a checkpoint as a bundled model with its card. */
     @Command(name = "bundle", mixinStandardHelpOptions = true,
+            header = "Make a bundled model (models/NAME) from a training checkpoint or a run folder.",
             description = {"Make a bundled model from a training checkpoint: models/NAME/model.ckpt (float16 when",
                     "outputs stay within 1e-2 of float32), MODEL_CARD.md, and with --keep-resume resume.ckpt."})
     static final class Bundle implements Callable<Integer> {

@@ -21,6 +21,7 @@ import java.util.concurrent.CountDownLatch;
 
 /** {@code dualmtgan serve}: the HTTP API and the web page; runs until stopped (Ctrl-C). */
 @Command(name = "serve", mixinStandardHelpOptions = true,
+        header = "Serve the HTTP API (/api/v1) and the web page (/) for the loaded models.",
         description = {"HTTP API (/api/v1) and web page (/) for transfer, generation, reconstruction",
                 "and interpolation with loaded models. Runs until stopped (Ctrl-C).",
                 "See docs/serve.md for the endpoints."},
