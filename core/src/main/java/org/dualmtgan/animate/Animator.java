@@ -9,9 +9,9 @@ import org.dualmtgan.media.Preprocess;
 import org.dualmtgan.media.Video;
 import org.dualmtgan.model.DualMtgan;
 import org.dualmtgan.model.ModelConfig;
-import org.dualmtgan.train.Checkpoint;
-import org.dualmtgan.train.CheckpointInfo;
-import org.dualmtgan.train.ModelSummary;
+import org.dualmtgan.run.Checkpoint;
+import org.dualmtgan.run.CheckpointInfo;
+import org.dualmtgan.run.ModelSummary;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;

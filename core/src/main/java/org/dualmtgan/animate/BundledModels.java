@@ -25,29 +25,31 @@ import java.util.regex.Pattern;
  * working tree (the folder {@code models} under the current directory, or the folder named by the
  * system property {@value #DIR_PROPERTY}) and then among the class path resources (the jar).
  */
-final class BundledModels {
+public final class BundledModels {
     /** System property naming the working-tree folder of bundled models (default {@code models}). */
-    static final String DIR_PROPERTY = "dualmtgan.models";
+    public static final String DIR_PROPERTY = "dualmtgan.models";
     /** Folder (and resource prefix) holding one sub-folder per bundled model. */
-    static final String DIR = "models";
+    public static final String DIR = "models";
     /** The model file inside a bundled model's folder: an inference export or a training checkpoint. */
-    static final String FILE = "model.ckpt";
+    public static final String FILE = "model.ckpt";
+    /** The model card beside it. */
+    public static final String CARD = "MODEL_CARD.md";
     /** What a model name may look like: no path separators, not a file name. */
-    static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
+    public static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
 
     private BundledModels() {}
 
-    static Path workingTreeDir() {
+    public static Path workingTreeDir() {
         return Path.of(System.getProperty(DIR_PROPERTY, DIR));
     }
 
     /** Whether {@code text} can be a bundled model's name (rather than a path). */
-    static boolean looksLikeName(String text) {
+    public static boolean looksLikeName(String text) {
         return NAME.matcher(text).matches() && !text.endsWith(".ckpt");
     }
 
     /** Names of every bundled model, sorted, without duplicates. */
-    static List<String> names() {
+    public static List<String> names() {
         TreeSet<String> names = new TreeSet<>();
         Path dir = workingTreeDir();
         if (Files.isDirectory(dir)) {
@@ -70,18 +72,18 @@ final class BundledModels {
     }
 
     /** The working-tree file of a bundled model, or null when there is none. */
-    static Path workingTreeFile(String name) {
+    public static Path workingTreeFile(String name) {
         Path f = workingTreeDir().resolve(name).resolve(FILE);
         return Files.isRegularFile(f) ? f : null;
     }
 
     /** The class path resource of a bundled model, or null when there is none. */
-    static URL resource(String name) {
+    public static URL resource(String name) {
         return loader().getResource(DIR + "/" + name + "/" + FILE);
     }
 
     /** The unknown-name error, listing what exists. */
-    static InvalidInputException unknown(String name) {
+    public static InvalidInputException unknown(String name) {
         List<String> known = names();
         return new InvalidInputException("unknown model '" + name + "': "
                 + (known.isEmpty() ? "no bundled models are installed (models/NAME/" + FILE + ")"
@@ -90,7 +92,7 @@ final class BundledModels {
     }
 
     /** Copies a resource to a temporary file (the checkpoint reader needs a file). */
-    static Path copyToTemp(URL url) throws IOException {
+    public static Path copyToTemp(URL url) throws IOException {
         Path tmp = Files.createTempFile("dualmtgan-model-", ".ckpt");
         try (InputStream in = url.openStream()) {
             Files.copy(in, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
@@ -102,7 +104,7 @@ final class BundledModels {
     }
 
     /** The resource URL as a local path when it is a plain file, else null. */
-    static Path asLocalFile(URL url) {
+    public static Path asLocalFile(URL url) {
         if (!"file".equals(url.getProtocol())) return null;
         try {
             return Path.of(url.toURI());
@@ -145,4 +147,15 @@ final class BundledModels {
         ClassLoader l = Thread.currentThread().getContextClassLoader();
         return l != null ? l : BundledModels.class.getClassLoader();
     }
+    /** The card text of a bundled model (working tree or jar), or null. */
+    public static String cardText(String name) throws IOException {
+        Path f = BundledModels.workingTreeFile(name);
+        if (f != null && Files.isRegularFile(f.resolveSibling(CARD))) return Files.readString(f.resolveSibling(CARD));
+        var url = Thread.currentThread().getContextClassLoader().getResource(BundledModels.DIR + "/" + name + "/" + CARD);
+        if (url == null) return null;
+        try (var in = url.openStream()) {
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
+
 }

@@ -13,7 +13,7 @@ import org.dualmtgan.model.CpuIsaGuard;
 import org.dualmtgan.model.DualMtgan;
 import org.dualmtgan.model.ModelConfig;
 import org.dualmtgan.model.TrainingStep;
-import org.dualmtgan.train.TrainConfig;
+import org.dualmtgan.run.TrainConfig;
 
 import java.io.PrintWriter;
 import java.util.ArrayList;

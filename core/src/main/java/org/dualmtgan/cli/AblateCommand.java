@@ -1,11 +1,11 @@
 package org.dualmtgan.cli;
 
 import org.dualmtgan.InvalidInputException;
-import org.dualmtgan.eval.Ablation;
+import org.dualmtgan.train.Ablation;
 import org.dualmtgan.eval.EvalReport;
 import org.dualmtgan.eval.EvalResult;
 import org.dualmtgan.eval.Evaluation;
-import org.dualmtgan.train.TrainConfig;
+import org.dualmtgan.run.TrainConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;

@@ -131,10 +131,7 @@ public final class AnimateSupport {
 
     /** Numbered names {@code prefix-00, prefix-01, ...}, at least two digits. */
     public static List<String> numbered(String prefix, int n) {
-        int digits = Math.max(2, Integer.toString(n - 1).length());
-        List<String> names = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) names.add(String.format(Locale.ROOT, "%s-%0" + digits + "d", prefix, i));
-        return names;
+        return MediaWriter.numbered(prefix, n);
     }
 
     /** The format an output file or folder names; a trailing separator means a folder of frames. */
@@ -145,23 +142,16 @@ public final class AnimateSupport {
 
     /** {@code --format} of the commands that write a folder of videos: gif, mp4, avi, png (a strip) or frames. */
     public static OutputFormat namedFormat(String name) {
-        String n = name.trim().toLowerCase(Locale.ROOT);
-        return switch (n) {
-            case "png", "strip" -> OutputFormat.STRIP;
-            case "gif", "mp4", "avi", "frames" -> OutputFormat.parse(n);
-            default -> throw new InvalidInputException("unknown --format '" + name + "': use gif, mp4, avi, png (a strip) or frames");
-        };
+        try {
+            return OutputFormat.named(name);
+        } catch (InvalidInputException e) {
+            throw new InvalidInputException("unknown --format '" + name + "': use gif, mp4, avi, png (a strip) or frames");
+        }
     }
 
     /** The file name of output {@code base} in {@code format} ({@code frames}: a folder). */
     public static String fileName(String base, OutputFormat format) {
-        return switch (format) {
-            case MP4 -> base + ".mp4";
-            case GIF -> base + ".gif";
-            case AVI -> base + ".avi";
-            case STRIP -> base + ".png";
-            case FRAMES -> base;
-        };
+        return format.fileName(base);
     }
 
     /** A sheet path must be a .png. */
@@ -183,8 +173,7 @@ public final class AnimateSupport {
 
     /** As {@link #readVideo(Path, int, int)} with {@code crop} instead of the centred square. */
     public static Video readVideo(Path path, int size, int maxFrames, Preprocess.Crop crop) {
-        if (maxFrames < 0) throw new InvalidInputException("--max-frames must be >= 0, got " + maxFrames);
-        return MediaReader.readVideo(path, MediaReader.Layout.AUTO, Preprocess.builder().size(size).frames(maxFrames).crop(crop).build());
+        return MediaReader.readForModel(path, size, maxFrames, crop);
     }
 
     /**

@@ -3,7 +3,7 @@ package org.dualmtgan.cli;
 import org.dualmtgan.InvalidInputException;
 import org.dualmtgan.bench.BenchReport;
 import org.dualmtgan.bench.Benchmark;
-import org.dualmtgan.train.TrainConfig;
+import org.dualmtgan.run.TrainConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -1,9 +1,10 @@
 package org.dualmtgan.cli;
 
-import org.dualmtgan.animate.ModelBundle;
-import org.dualmtgan.train.Checkpoint;
-import org.dualmtgan.train.CheckpointInfo;
-import org.dualmtgan.train.ModelSummary;
+import org.dualmtgan.animate.BundledModels;
+import org.dualmtgan.train.ModelBundle;
+import org.dualmtgan.run.Checkpoint;
+import org.dualmtgan.run.CheckpointInfo;
+import org.dualmtgan.run.ModelSummary;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -95,7 +96,7 @@ public final class ModelCommand implements Runnable {
                     throw new org.dualmtgan.InvalidInputException("unknown model '" + card + "': bundled models are "
                             + String.join(", ", org.dualmtgan.animate.Animator.bundled()));
                 }
-                String text = ModelBundle.cardText(card);
+                String text = BundledModels.cardText(card);
                 out.print(text != null ? text : "model " + card + " has no card\n");
                 out.flush();
                 return Main.EXIT_OK;

@@ -1,9 +1,9 @@
 package org.dualmtgan.cli;
 
 import org.dualmtgan.InvalidInputException;
-import org.dualmtgan.train.TrainConfig;
-import org.dualmtgan.train.Checkpoint;
-import org.dualmtgan.train.CheckpointInfo;
+import org.dualmtgan.run.TrainConfig;
+import org.dualmtgan.run.Checkpoint;
+import org.dualmtgan.run.CheckpointInfo;
 import org.dualmtgan.train.Trainer;
 import org.dualmtgan.train.TrainingDivergedException;
 import org.dualmtgan.train.TrainingProgress;

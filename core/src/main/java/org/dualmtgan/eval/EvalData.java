@@ -12,7 +12,7 @@ import org.dualmtgan.synth.Domain;
 import org.dualmtgan.synth.Domains;
 import org.dualmtgan.synth.Keypoint;
 import org.dualmtgan.synth.SynthClip;
-import org.dualmtgan.train.TrainConfig;
+import org.dualmtgan.run.TrainConfig;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -3,7 +3,7 @@ package org.dualmtgan.eval;
 import org.dualmtgan.InvalidInputException;
 import org.dualmtgan.animate.Animator;
 import org.dualmtgan.media.Video;
-import org.dualmtgan.train.TrainConfig;
+import org.dualmtgan.run.TrainConfig;
 
 import java.util.ArrayList;
 import java.util.Collections;

@@ -65,6 +65,16 @@ public final class MediaReader {
     }
 
     /**
+     * A whole video (any layout) at a model's size: {@code crop} (null: the centred square), area
+     * resize to {@code size}, and at most {@code maxFrames} frames from the start (0: all).
+     */
+    public static Video readForModel(Path path, int size, int maxFrames, Preprocess.Crop crop) {
+        if (maxFrames < 0) throw new InvalidInputException("--max-frames must be >= 0, got " + maxFrames);
+        return readVideo(path, Layout.AUTO, Preprocess.builder().size(size).frames(maxFrames)
+                .crop(crop == null ? Preprocess.Crop.center() : crop).build());
+    }
+
+    /**
      * Reads a video and applies {@code preprocess} while decoding: frames the stride skips are not
      * converted, decoding stops when the clip is full, and each frame is cropped and resized as it
      * arrives, so long or large videos can be read at model size. Same result as

@@ -44,6 +44,30 @@ public final class MediaWriter {
             };
         }
 
+        /**
+         * The format of a {@code --format} option or a {@code format} column: gif, mp4, avi, png (a
+         * strip; also "strip") or frames.
+         */
+        public static OutputFormat named(String name) {
+            String n = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
+            return switch (n) {
+                case "png", "strip" -> STRIP;
+                case "gif", "mp4", "avi", "frames" -> parse(n);
+                default -> throw new InvalidInputException("unknown format '" + name + "': use gif, mp4, avi, png (a strip) or frames");
+            };
+        }
+
+        /** The file name of an output called {@code base} in this format ({@link #FRAMES}: a folder). */
+        public String fileName(String base) {
+            return switch (this) {
+                case MP4 -> base + ".mp4";
+                case GIF -> base + ".gif";
+                case AVI -> base + ".avi";
+                case STRIP -> base + ".png";
+                case FRAMES -> base;
+            };
+        }
+
         /** Parses a name such as {@code "gif"} (any case). */
         public static OutputFormat parse(String name) {
             try {
@@ -55,6 +79,14 @@ public final class MediaWriter {
     }
 
     private MediaWriter() {}
+
+    /** Numbered output names {@code prefix-00, prefix-01, ...}, at least two digits, as many as needed for {@code n}. */
+    public static java.util.List<String> numbered(String prefix, int n) {
+        int digits = Math.max(2, Integer.toString(Math.max(0, n - 1)).length());
+        java.util.List<String> names = new java.util.ArrayList<>(n);
+        for (int i = 0; i < n; i++) names.add(String.format(Locale.ROOT, "%s-%0" + digits + "d", prefix, i));
+        return names;
+    }
 
     /** Writes {@code v} in the format its path names ({@link OutputFormat#fromPath}). */
     public static void write(Video v, Path out) {

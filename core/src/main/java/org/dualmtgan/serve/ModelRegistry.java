@@ -1,9 +1,9 @@
 package org.dualmtgan.serve;
 
 import org.dualmtgan.animate.Animator;
-import org.dualmtgan.animate.ModelBundle;
+import org.dualmtgan.animate.BundledModels;
 import org.dualmtgan.model.ModelConfig;
-import org.dualmtgan.train.CheckpointInfo;
+import org.dualmtgan.run.CheckpointInfo;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -129,7 +129,7 @@ public final class ModelRegistry implements AutoCloseable {
         }
         // A bundled model's MODEL_CARD.md (training, data, evaluation), as Markdown.
         try {
-            String text = ModelBundle.cardText(name);
+            String text = BundledModels.cardText(name);
             if (text != null) m.put("modelCard", text);
         } catch (IOException | RuntimeException e) {
             // The card is documentation: a model without a readable one still serves.

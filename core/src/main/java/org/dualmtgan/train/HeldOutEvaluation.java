@@ -1,5 +1,6 @@
 package org.dualmtgan.train;
 
+import org.dualmtgan.run.TrainConfig;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;

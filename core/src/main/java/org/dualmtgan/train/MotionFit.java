@@ -17,6 +17,11 @@ import org.dualmtgan.model.DualMtgan;
 import org.dualmtgan.model.Losses;
 import org.dualmtgan.model.NonFiniteLossException;
 import org.dualmtgan.model.TrajectoryStep;
+import org.dualmtgan.run.Checkpoint;
+import org.dualmtgan.run.CheckpointInfo;
+import org.dualmtgan.run.RunFolder;
+import org.dualmtgan.run.TrainConfig;
+import org.dualmtgan.run.TrainSettings;
 import org.dualmtgan.util.ProjectInfo;
 
 import java.io.IOException;
@@ -50,7 +55,7 @@ import java.util.SplittableRandom;
  */
 public final class MotionFit {
     /** File name of the stage's result in RUN/checkpoints. */
-    public static final String MOTION = "motion" + Checkpoint.EXTENSION;
+    public static final String MOTION = RunFolder.MOTION;
     static final String CSV = "motion.csv";
     static final String HELD_OUT_CSV = "motion-heldout.csv";
     /** Held-out columns of motion.csv. */

@@ -15,6 +15,11 @@ import org.dualmtgan.data.Subset;
 import org.dualmtgan.model.DualMtgan;
 import org.dualmtgan.model.NonFiniteLossException;
 import org.dualmtgan.model.TrainingStep;
+import org.dualmtgan.run.Checkpoint;
+import org.dualmtgan.run.CheckpointInfo;
+import org.dualmtgan.run.RunFolder;
+import org.dualmtgan.run.TrainConfig;
+import org.dualmtgan.run.TrainSettings;
 import org.dualmtgan.util.ProjectInfo;
 
 import java.io.IOException;
@@ -53,10 +58,9 @@ import java.util.stream.Stream;
  */
 public final class Trainer {
     /** The checkpoint with the best held-out reconstruction SSIM (train.evalEvery > 0); never pruned. */
-    public static final String BEST = "best" + Checkpoint.EXTENSION;
+    public static final String BEST = RunFolder.BEST;
     static final String HELD_OUT_CSV = "heldout.csv";
     static final String HELD_OUT_KL_CSV = "heldout-kl.csv";
-    static final Pattern CHECKPOINT_NAME = Pattern.compile("step-(\\d+)\\.ckpt");
     /** Clips shown on sample sheets. */
     static final int SAMPLE_ITEMS = 2;
 
@@ -482,25 +486,12 @@ public final class Trainer {
 
     /** Checkpoints of a run folder, oldest first (by step number). */
     public static List<Path> listCheckpoints(Path dir) throws IOException {
-        List<Path> out = new ArrayList<>();
-        if (!Files.isDirectory(dir)) return out;
-        try (Stream<Path> s = Files.list(dir)) {
-            s.filter(p -> CHECKPOINT_NAME.matcher(p.getFileName().toString()).matches()).forEach(out::add);
-        }
-        out.sort((a, b) -> Long.compare(stepOf(a), stepOf(b)));
-        return out;
+        return RunFolder.listCheckpoints(dir);
     }
 
     /** The latest checkpoint of a run folder, or null. */
     public static Path latestCheckpoint(Path runDir) throws IOException {
-        List<Path> all = listCheckpoints(runDir.resolve("checkpoints"));
-        return all.isEmpty() ? null : all.get(all.size() - 1);
-    }
-
-    static long stepOf(Path checkpoint) {
-        Matcher m = CHECKPOINT_NAME.matcher(checkpoint.getFileName().toString());
-        if (!m.matches()) throw new IllegalArgumentException("not a checkpoint name: " + checkpoint);
-        return Long.parseLong(m.group(1));
+        return RunFolder.latestCheckpoint(runDir);
     }
 
     private static void prune(Path dir, int keep) throws IOException {

@@ -2,7 +2,7 @@ package org.dualmtgan.animate;
 
 import org.dualmtgan.media.Video;
 import org.dualmtgan.model.ModelConfig;
-import org.dualmtgan.train.TrainConfig;
+import org.dualmtgan.run.TrainConfig;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;

@@ -9,9 +9,9 @@ import org.dualmtgan.media.Video;
 import org.dualmtgan.model.DualMtgan;
 import org.dualmtgan.model.ModelConfig;
 import org.dualmtgan.model.TrainingStep;
-import org.dualmtgan.train.Checkpoint;
-import org.dualmtgan.train.CheckpointInfo;
-import org.dualmtgan.train.TrainConfig;
+import org.dualmtgan.run.Checkpoint;
+import org.dualmtgan.run.CheckpointInfo;
+import org.dualmtgan.run.TrainConfig;
 
 import java.io.IOException;
 import java.nio.file.Path;

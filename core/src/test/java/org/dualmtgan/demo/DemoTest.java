@@ -2,7 +2,7 @@ package org.dualmtgan.demo;
 
 import org.dualmtgan.InvalidInputException;
 import org.dualmtgan.animate.Animator;
-import org.dualmtgan.animate.ModelBundle;
+import org.dualmtgan.train.ModelBundle;
 import org.dualmtgan.animate.TinyModel;
 import org.dualmtgan.cli.Main;
 import org.dualmtgan.media.MediaReader;
@@ -50,13 +50,13 @@ class DemoTest {
         assertTrue(Files.isRegularFile(models.resolve("faces-64/model.ckpt")));
         // The resume file holds every parameter exactly, and no optimizer moments.
         try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager();
-             var full = org.dualmtgan.train.Checkpoint.load(TinyModel.shared(), m);
-             var resume = org.dualmtgan.train.Checkpoint.load(models.resolve("faces-64/resume.ckpt"), m)) {
+             var full = org.dualmtgan.run.Checkpoint.load(TinyModel.shared(), m);
+             var resume = org.dualmtgan.run.Checkpoint.load(models.resolve("faces-64/resume.ckpt"), m)) {
             assertEquals(full.parameters().keySet(), resume.parameters().keySet());
             for (String k : full.parameters().keySet()) {
                 assertArrayEquals(full.parameters().get(k).toFloatArray(), resume.parameters().get(k).toFloatArray(), k);
             }
-            assertTrue(resume.section(org.dualmtgan.train.Checkpoint.GENERATOR_OPTIMIZER).isEmpty());
+            assertTrue(resume.section(org.dualmtgan.run.Checkpoint.GENERATOR_OPTIMIZER).isEmpty());
             assertEquals(full.info().step, resume.info().step);
         }
         String card = Files.readString(r.card());
@@ -153,7 +153,7 @@ class DemoTest {
             List<String> names = s.map(p -> p.getFileName().toString()).sorted().toList();
             assertTrue(names.contains("step-00000003.ckpt"), names.toString());
         }
-        assertEquals(3, org.dualmtgan.train.Checkpoint.readInfo(run.resolve("checkpoints/step-00000003.ckpt")).step);
+        assertEquals(3, org.dualmtgan.run.Checkpoint.readInfo(run.resolve("checkpoints/step-00000003.ckpt")).step);
         out.reset();
         assertEquals(2, runCli(out, "train", "--resume-from", tmp.resolve("nothing.ckpt").toString(), "--out", run.toString()));
         assertTrue(out.toString().contains("nothing.ckpt") && out.toString().contains("not found"), out.toString());

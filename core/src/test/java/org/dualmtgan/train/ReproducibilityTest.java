@@ -1,5 +1,7 @@
 package org.dualmtgan.train;
 
+import org.dualmtgan.run.Checkpoint;
+import org.dualmtgan.run.TrainConfig;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import org.junit.jupiter.api.Tag;
@@ -101,7 +103,7 @@ class ReproducibilityTest {
         pc.destroyForcibly().waitFor(1, TimeUnit.MINUTES);
         Path resumedFrom = Trainer.latestCheckpoint(c);
         assertNotNull(resumedFrom);
-        assertTrue(Trainer.stepOf(resumedFrom) < STEPS, "killed before the end: " + resumedFrom);
+        assertTrue(org.dualmtgan.run.RunFolder.stepOf(resumedFrom) < STEPS, "killed before the end: " + resumedFrom);
         Process pr = train(config, c, true, dir.resolve("c2.log"));
         finish(pr, dir.resolve("c2.log"));
         assertSameParameters(a.resolve(last), c.resolve(last));

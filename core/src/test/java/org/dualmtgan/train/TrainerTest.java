@@ -1,5 +1,7 @@
 package org.dualmtgan.train;
 
+import org.dualmtgan.run.Checkpoint;
+import org.dualmtgan.run.TrainConfig;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import org.dualmtgan.InvalidInputException;

@@ -13,7 +13,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.dualmtgan.InvalidInputException;
 import org.dualmtgan.animate.Animator;
-import org.dualmtgan.cli.AnimateSupport;
 import org.dualmtgan.media.MediaReader;
 import org.dualmtgan.media.MediaWriter;
 import org.dualmtgan.media.MediaWriter.OutputFormat;
@@ -72,7 +71,7 @@ public final class BatchJob {
 
     public static Summary run(SparkSession spark, Options o) throws IOException {
         long t0 = System.nanoTime();
-        OutputFormat format = AnimateSupport.namedFormat(o.format);
+        OutputFormat format = OutputFormat.named(o.format);
         if (o.model == null || o.model.isBlank()) throw new InvalidInputException("--model is required");
         if (o.partitions < 0) throw new InvalidInputException("--partitions must be >= 0, got " + o.partitions);
         Configuration conf = spark.sparkContext().hadoopConfiguration();
@@ -199,7 +198,7 @@ public final class BatchJob {
     static RowResult runRow(BatchRow row, Animator animator, Path out, OutputFormat format, java.nio.file.Path scratch,
                             Configuration conf, double modelSeconds) {
         if (row.problem() != null) return failed(row, row.problem(), modelSeconds, 0, 0, 0);
-        Path dest = new Path(out, row.isTransfer() ? AnimateSupport.fileName(row.name(), format) : row.name());
+        Path dest = new Path(out, row.isTransfer() ? format.fileName(row.name()) : row.name());
         double decode = 0, infer = 0, encode = 0;
         try {
             if (HadoopFiles.exists(dest, conf)) {
@@ -214,7 +213,7 @@ public final class BatchJob {
                 Video v = null;
                 if (row.isTransfer()) {
                     java.nio.file.Path driving = HadoopFiles.local(new Path(row.driving()), work, conf);
-                    v = AnimateSupport.readVideo(driving, animator.size(), 0);
+                    v = MediaReader.readForModel(driving, animator.size(), 0, null);
                 }
                 decode = seconds(t);
                 t = System.nanoTime();
@@ -224,14 +223,14 @@ public final class BatchJob {
                 t = System.nanoTime();
                 java.nio.file.Path local;
                 if (row.isTransfer()) {
-                    local = work.resolve(AnimateSupport.fileName(row.name(), format));
+                    local = work.resolve(format.fileName(row.name()));
                     MediaWriter.write(videos.get(0), local, format);
                 } else {
                     local = work.resolve(row.name());
                     Files.createDirectories(local);
-                    List<String> names = AnimateSupport.numbered("sample", videos.size());
+                    List<String> names = MediaWriter.numbered("sample", videos.size());
                     for (int i = 0; i < videos.size(); i++) {
-                        MediaWriter.write(videos.get(i), local.resolve(AnimateSupport.fileName(names.get(i), format)), format);
+                        MediaWriter.write(videos.get(i), local.resolve(format.fileName(names.get(i))), format);
                     }
                 }
                 boolean published = HadoopFiles.publish(local, dest, conf);

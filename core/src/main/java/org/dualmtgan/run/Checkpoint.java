@@ -1,4 +1,4 @@
-package org.dualmtgan.train;
+package org.dualmtgan.run;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;

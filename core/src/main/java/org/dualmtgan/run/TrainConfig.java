@@ -1,4 +1,4 @@
-package org.dualmtgan.train;
+package org.dualmtgan.run;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -29,7 +29,8 @@ public class TrainConfig {
     public DataConfig data = new DataConfig();
     public TrainSettings train = new TrainSettings();
 
-    static final ObjectMapper JSON = new ObjectMapper()
+    /** The mapper configs are read and written with (unknown keys are errors). */
+    public static final ObjectMapper JSON = new ObjectMapper()
             .enable(SerializationFeature.INDENT_OUTPUT)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);

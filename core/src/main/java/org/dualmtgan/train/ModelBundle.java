@@ -1,14 +1,16 @@
-package org.dualmtgan.animate;
+package org.dualmtgan.train;
 
+import org.dualmtgan.animate.Animator;
+import org.dualmtgan.animate.BundledModels;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import org.dualmtgan.InvalidInputException;
 import org.dualmtgan.media.Video;
-import org.dualmtgan.train.Checkpoint;
-import org.dualmtgan.train.CheckpointInfo;
-import org.dualmtgan.train.ModelSummary;
+import org.dualmtgan.run.Checkpoint;
+import org.dualmtgan.run.CheckpointInfo;
+import org.dualmtgan.run.ModelSummary;
 import org.dualmtgan.util.AtomicFiles;
 import org.dualmtgan.util.ProjectInfo;
 
@@ -35,7 +37,7 @@ import java.util.SplittableRandom;
 public final class ModelBundle {
     /** Largest output difference (pixel values in [0, 1]) allowed for shipping float16 weights. */
     public static final double FLOAT16_TOLERANCE = 1e-2;
-    public static final String CARD = "MODEL_CARD.md";
+    public static final String CARD = BundledModels.CARD;
     public static final String RESUME = "resume.ckpt";
 
     /** What was written and measured. */
@@ -310,17 +312,6 @@ public final class ModelBundle {
             out.add(new Listed(n, info, card != null && Files.isRegularFile(card) ? card : null));
         }
         return out;
-    }
-
-    /** The card text of a bundled model (working tree or jar), or null. */
-    public static String cardText(String name) throws IOException {
-        Path f = BundledModels.workingTreeFile(name);
-        if (f != null && Files.isRegularFile(f.resolveSibling(CARD))) return Files.readString(f.resolveSibling(CARD));
-        var url = Thread.currentThread().getContextClassLoader().getResource(BundledModels.DIR + "/" + name + "/" + CARD);
-        if (url == null) return null;
-        try (var in = url.openStream()) {
-            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        }
     }
 
     private static void row(StringBuilder b, String k, String v) {

@@ -1,4 +1,4 @@
-package org.dualmtgan.train;
+package org.dualmtgan.run;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
@@ -150,7 +150,10 @@ class CheckpointTest {
         Files.write(cut, java.util.Arrays.copyOf(all, all.length * 2 / 3));
         java.io.StringWriter out = new java.io.StringWriter();
         java.io.StringWriter err = new java.io.StringWriter();
-        assertEquals(2, TrainerTest.main(out, err, "model", "info", cut.toString()));
+        picocli.CommandLine cl = org.dualmtgan.cli.Main.commandLine();
+        cl.setOut(new java.io.PrintWriter(out, true));
+        cl.setErr(new java.io.PrintWriter(err, true));
+        assertEquals(2, cl.execute("model", "info", cut.toString()));
         assertTrue(err.toString().contains("truncated") && err.toString().contains("cut.ckpt"), err.toString());
         assertEquals("", out.toString(), "no provenance printed for a refused file");
     }

@@ -1,4 +1,4 @@
-package org.dualmtgan.train;
+package org.dualmtgan.run;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import org.dualmtgan.InvalidInputException;
@@ -41,7 +41,7 @@ public class TrainSettings {
     public String evalData;
 
     /**
-     * Steps of the motion prior stage after the image stage (keypoint motion, {@link MotionFit}):
+     * Steps of the motion prior stage after the image stage (keypoint motion, ({@code train.MotionFit})):
      * the trajectory VAE alone on {@link #motionBatch} keypoint windows a step; 0: no such stage.
      */
     public long motionSteps = 0;

@@ -1,10 +1,14 @@
-package org.dualmtgan.eval;
+package org.dualmtgan.train;
 
+import org.dualmtgan.eval.EvalData;
+import org.dualmtgan.eval.EvalReport;
+import org.dualmtgan.eval.EvalResult;
+import org.dualmtgan.eval.Evaluation;
 import org.dualmtgan.InvalidInputException;
 import org.dualmtgan.animate.Animator;
 import org.dualmtgan.model.ModelConfig;
-import org.dualmtgan.train.Checkpoint;
-import org.dualmtgan.train.TrainConfig;
+import org.dualmtgan.run.Checkpoint;
+import org.dualmtgan.run.TrainConfig;
 import org.dualmtgan.train.Trainer;
 import org.dualmtgan.train.TrainingProgress;
 

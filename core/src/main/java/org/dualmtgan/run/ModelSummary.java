@@ -1,4 +1,4 @@
-package org.dualmtgan.train;
+package org.dualmtgan.run;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
@@ -21,7 +21,7 @@ public final class ModelSummary {
     /** A checkpoint file as given, or the latest checkpoint of a run folder. */
     public static Path resolve(Path path) throws IOException {
         if (Files.isDirectory(path)) {
-            Path latest = Trainer.latestCheckpoint(path);
+            Path latest = RunFolder.latestCheckpoint(path);
             if (latest == null) throw new InvalidInputException(path, "run folder holds no checkpoint (checkpoints/step-*.ckpt)");
             return latest;
         }

@@ -1,4 +1,4 @@
-package org.dualmtgan.train;
+package org.dualmtgan.run;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
