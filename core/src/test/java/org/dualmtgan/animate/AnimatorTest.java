@@ -1,5 +1,6 @@
 package org.dualmtgan.animate;
 
+import org.dualmtgan.SharedData;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -48,7 +49,7 @@ class AnimatorTest {
     }
 
     static Path data(String relative) {
-        return Path.of(System.getProperty("dualmtgan.data", "../shared/data")).resolve(relative);
+        return SharedData.path(relative);
     }
 
     static Video image() {

@@ -1,5 +1,6 @@
 package org.dualmtgan.bench;
 
+import org.dualmtgan.SharedData;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.dualmtgan.cli.Main;
@@ -75,7 +76,7 @@ class BenchCommandTest {
 
     @Test
     void dataPartReadsTheConfigsDataset(@TempDir Path dir) throws Exception {
-        Path data = Path.of(System.getProperty("dualmtgan.data", "../shared/data"), "bair");
+        Path data = SharedData.path("bair");
         org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(data), "no BAIR data at " + data);
         Path cfg = dir.resolve("tiny-data.json");
         Files.writeString(cfg, Files.readString(Path.of("configs/tiny.json"))

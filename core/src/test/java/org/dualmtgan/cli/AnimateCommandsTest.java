@@ -1,5 +1,6 @@
 package org.dualmtgan.cli;
 
+import org.dualmtgan.SharedData;
 import org.dualmtgan.animate.TinyModel;
 import org.dualmtgan.cli.CliRun.Result;
 import org.dualmtgan.media.MediaReader;
@@ -34,7 +35,7 @@ class AnimateCommandsTest {
     }
 
     private static Path data(String relative) {
-        return Path.of(System.getProperty("dualmtgan.data", "../shared/data")).resolve(relative);
+        return SharedData.path(relative);
     }
 
     private static List<Path> tree(Path dir) throws IOException {

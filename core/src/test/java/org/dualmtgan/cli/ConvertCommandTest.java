@@ -1,5 +1,6 @@
 package org.dualmtgan.cli;
 
+import org.dualmtgan.SharedData;
 import org.dualmtgan.cli.CliRun.Result;
 import org.dualmtgan.media.MediaReader;
 import org.dualmtgan.media.Video;
@@ -17,7 +18,7 @@ import static org.dualmtgan.cli.CliRun.run;
 
 class ConvertCommandTest {
     private static Path data(String relative) {
-        return Path.of(System.getProperty("dualmtgan.data", "../shared/data")).resolve(relative);
+        return SharedData.path(relative);
     }
 
     private static List<Path> list(Path dir) throws Exception {

@@ -1,5 +1,6 @@
 package org.dualmtgan.cli;
 
+import org.dualmtgan.SharedData;
 import org.dualmtgan.synth.SynthClip;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -16,10 +17,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SynthCommandTest {
     @TempDir
     Path tmp;
-
-    private static String data() {
-        return System.getProperty("dualmtgan.data", "../shared/data");
-    }
 
     @Test
     void rendersADatasetEndToEnd() throws Exception {
@@ -40,7 +37,7 @@ class SynthCommandTest {
     void mnistTakesTheDataFolder() {
         Path out = tmp.resolve("mnist");
         assertEquals(Main.EXIT_OK, Main.run("synth", "--domain", "mnist", "--videos", "2", "--frames", "4",
-                "--out", out.toString(), "--data", data()));
+                "--out", out.toString(), "--data", SharedData.root().toString()));
         assertTrue(Files.isDirectory(out.resolve("mnist_00001")));
         Path out2 = tmp.resolve("mnist2");
         assertEquals(Main.EXIT_BAD_INPUT, Main.run("synth", "--domain", "mnist", "--videos", "2", "--frames", "4",

@@ -1,5 +1,6 @@
 package org.dualmtgan.cli;
 
+import org.dualmtgan.SharedData;
 import ai.djl.engine.Engine;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -22,7 +23,9 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /** {@code dualmtgan train} and {@code dualmtgan model info} end to end on the tiny config. */
 class TrainCommandTest {
-    static final Path DATA = Path.of(System.getProperty("dualmtgan.data", "../shared/data")).resolve("bair");
+    static Path data() {
+        return SharedData.path("bair");
+    }
 
     @TempDir
     static Path shared;
@@ -52,7 +55,7 @@ class TrainCommandTest {
                 .replace("\"logEvery\": 5", "\"logEvery\": 2");
         Files.writeString(config, text);
         run = shared.resolve("runs/tiny");
-        Outcome o = cli("train", "--config", config.toString(), "--data", DATA.toString(), "--out", run.toString(),
+        Outcome o = cli("train", "--config", config.toString(), "--data", data().toString(), "--out", run.toString(),
                 "--steps", "4", "--seed", "5");
         assertEquals(0, o.code(), o.err());
         trainOut = o.out();
@@ -68,7 +71,7 @@ class TrainCommandTest {
         JsonNode cfg = new ObjectMapper().readTree(run.resolve("config.json").toFile());
         assertEquals(4, cfg.at("/train/steps").asLong(), "command-line values override the config");
         assertEquals(5, cfg.at("/train/seed").asLong());
-        assertEquals(DATA.toAbsolutePath().normalize().toString(), cfg.at("/data/path").asText());
+        assertEquals(data().toAbsolutePath().normalize().toString(), cfg.at("/data/path").asText());
 
         assertTrue(Files.isRegularFile(run.resolve("checkpoints/step-00000002.ckpt")));
         assertTrue(Files.isRegularFile(run.resolve("checkpoints/step-00000004.ckpt")));
@@ -166,14 +169,14 @@ class TrainCommandTest {
                 "--out", dir.resolve("y").toString());
         assertEquals(2, noData.code());
         assertTrue(noData.err().contains("no-data"), noData.err());
-        Outcome resumeNothing = cli("train", "--config", "configs/tiny.json", "--data", DATA.toString(),
+        Outcome resumeNothing = cli("train", "--config", "configs/tiny.json", "--data", data().toString(),
                 "--out", dir.resolve("z").toString(), "--resume");
         assertEquals(2, resumeNothing.code());
         assertTrue(resumeNothing.err().contains("no checkpoint to resume from"), resumeNothing.err());
         Outcome badDevice = cli("train", "--config", "configs/tiny.json", "--device", "tpu");
         assertEquals(2, badDevice.code());
         if (Engine.getInstance().getGpuCount() == 0) {
-            Outcome gpu = cli("train", "--config", "configs/tiny.json", "--data", DATA.toString(),
+            Outcome gpu = cli("train", "--config", "configs/tiny.json", "--data", data().toString(),
                     "--out", dir.resolve("g").toString(), "--device", "gpu");
             assertEquals(2, gpu.code());
             assertTrue(gpu.err().contains("finds no GPU"), gpu.err());

@@ -1,5 +1,6 @@
 package org.dualmtgan.data;
 
+import org.dualmtgan.SharedData;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -14,7 +15,9 @@ import java.util.SplittableRandom;
 import static org.junit.jupiter.api.Assertions.*;
 
 class BatchLoaderTest {
-    static final Path DATA = Path.of(System.getProperty("dualmtgan.data", "../shared/data"));
+    static Path data() {
+        return SharedData.root();
+    }
 
     static Dataset weizmannTrain() {
         return Datasets.open(DatasetsTest.weizmann(), Subset.TRAIN);
@@ -78,10 +81,10 @@ class BatchLoaderTest {
 
     @Test
     void framesDecodedOnDemandEqualCachedVideos() {
-        DataConfig lazy = new DataConfig(DATA.resolve("bair").toString());
+        DataConfig lazy = new DataConfig(data().resolve("bair").toString());
         lazy.every = 2;
         lazy.cacheMiB = 0;
-        DataConfig cached = new DataConfig(DATA.resolve("bair").toString());
+        DataConfig cached = new DataConfig(data().resolve("bair").toString());
         cached.every = 2;
         Dataset lazyDs = Datasets.open(lazy, Subset.ALL);
         Dataset cachedDs = Datasets.open(cached, Subset.ALL);

@@ -1,5 +1,6 @@
 package org.dualmtgan.data;
 
+import org.dualmtgan.SharedData;
 import org.dualmtgan.InvalidInputException;
 import org.dualmtgan.media.Video;
 import org.junit.jupiter.api.Test;
@@ -16,11 +17,13 @@ import java.util.stream.Stream;
 import static org.junit.jupiter.api.Assertions.*;
 
 class DatasetsTest {
-    static final Path DATA = Path.of(System.getProperty("dualmtgan.data", "../shared/data"));
+    static Path data() {
+        return SharedData.root();
+    }
 
     @Test
     void scansStripsOfWeizmann() {
-        List<VideoEntry> all = Datasets.scan(DATA.resolve("weizmann"), Layout.AUTO);
+        List<VideoEntry> all = Datasets.scan(data().resolve("weizmann"), Layout.AUTO);
         assertEquals(56, all.size());
         assertTrue(all.stream().allMatch(e -> e.layout() == Layout.STRIPS));
         assertEquals("class0_00000002.png", all.get(0).id());
@@ -28,21 +31,21 @@ class DatasetsTest {
 
     @Test
     void scansFrameFoldersOfBairAndKth() {
-        List<VideoEntry> bair = Datasets.scan(DATA.resolve("bair"), Layout.AUTO);
+        List<VideoEntry> bair = Datasets.scan(data().resolve("bair"), Layout.AUTO);
         assertEquals(4, bair.size());
         assertTrue(bair.stream().allMatch(e -> e.layout() == Layout.FRAMES));
-        assertEquals(3, Datasets.scan(DATA.resolve("kth"), Layout.FRAMES).size());
+        assertEquals(3, Datasets.scan(data().resolve("kth"), Layout.FRAMES).size());
     }
 
     @Test
     void scansVideoFilesRecursively(@TempDir Path tmp) throws IOException {
-        List<VideoEntry> faces = Datasets.scan(DATA.resolve("faces"), Layout.AUTO);
+        List<VideoEntry> faces = Datasets.scan(data().resolve("faces"), Layout.AUTO);
         assertEquals(8, faces.size(), "the eight mp4 clips, not the jpg stills");
         assertTrue(faces.stream().allMatch(e -> e.layout() == Layout.FILES && e.id().endsWith(".mp4")));
         Path nested = tmp.resolve("a/b");
         Files.createDirectories(nested);
-        Files.copy(DATA.resolve("faces/d18.mp4"), nested.resolve("clip.mp4"));
-        Files.copy(DATA.resolve("pedestrians/vtest_384x288_first200_mjpeg.avi"), tmp.resolve("a/street.avi"));
+        Files.copy(data().resolve("faces/d18.mp4"), nested.resolve("clip.mp4"));
+        Files.copy(data().resolve("pedestrians/vtest_384x288_first200_mjpeg.avi"), tmp.resolve("a/street.avi"));
         List<VideoEntry> found = Datasets.scan(tmp, Layout.FILES);
         assertEquals(List.of("a/b/clip.mp4", "a/street.avi"), found.stream().map(VideoEntry::id).toList());
     }
@@ -50,7 +53,7 @@ class DatasetsTest {
     @Test
     void weizmannIdentitySplitHoldsOutWholePersons() {
         DataConfig cfg = weizmann();
-        Map<Subset, List<VideoEntry>> s = Datasets.split(Datasets.scan(DATA.resolve("weizmann"), Layout.AUTO), cfg.split, DATA);
+        Map<Subset, List<VideoEntry>> s = Datasets.split(Datasets.scan(data().resolve("weizmann"), Layout.AUTO), cfg.split, data());
         assertEquals(8, s.get(Subset.TEST).size(), "person 6: 4 classes x (original + mirrored)");
         assertEquals(48, s.get(Subset.TRAIN).size());
         Pattern p = Pattern.compile(cfg.split.pattern);
@@ -64,7 +67,7 @@ class DatasetsTest {
     void listSplitByFile(@TempDir Path tmp) throws IOException {
         Path list = tmp.resolve("test.txt");
         Files.writeString(list, "# held out\nbair_00033\n\nbair_00108\n");
-        DataConfig cfg = new DataConfig(DATA.resolve("bair").toString());
+        DataConfig cfg = new DataConfig(data().resolve("bair").toString());
         cfg.split.rule = "list";
         cfg.split.testList = list.toString();
         Dataset test = Datasets.open(cfg, Subset.TEST);
@@ -78,24 +81,24 @@ class DatasetsTest {
         DataConfig.SplitConfig s = new DataConfig.SplitConfig();
         s.rule = "fraction";
         s.testFraction = 0.25;
-        List<VideoEntry> all = Datasets.scan(DATA.resolve("weizmann"), Layout.AUTO);
-        List<VideoEntry> t1 = Datasets.split(all, s, DATA).get(Subset.TEST);
-        List<VideoEntry> t2 = Datasets.split(all.subList(0, 30), s, DATA).get(Subset.TEST);
+        List<VideoEntry> all = Datasets.scan(data().resolve("weizmann"), Layout.AUTO);
+        List<VideoEntry> t1 = Datasets.split(all, s, data()).get(Subset.TEST);
+        List<VideoEntry> t2 = Datasets.split(all.subList(0, 30), s, data()).get(Subset.TEST);
         assertTrue(t1.size() > 3 && t1.size() < 25, "about a quarter: " + t1.size());
         assertTrue(t1.containsAll(t2), "removing other videos does not move a video between subsets");
     }
 
     @Test
     void decodesAndResizesEachLayout() {
-        Dataset w = Datasets.open(new DataConfig(DATA.resolve("weizmann").toString()), Subset.ALL);
+        Dataset w = Datasets.open(new DataConfig(data().resolve("weizmann").toString()), Subset.ALL);
         Video v = w.video(0, 32);
         assertEquals(61, v.frames(), "class0_00000002.png is a strip of 61 frames");
         assertEquals(32, v.height());
         assertEquals(32, v.width());
         assertSame(v, w.video(0, 32), "decoded once, then cached");
-        Dataset k = Datasets.open(new DataConfig(DATA.resolve("kth").toString()), Subset.ALL);
+        Dataset k = Datasets.open(new DataConfig(data().resolve("kth").toString()), Subset.ALL);
         assertEquals(40, k.video(0, 64).frames());
-        DataConfig every = new DataConfig(DATA.resolve("bair").toString());
+        DataConfig every = new DataConfig(data().resolve("bair").toString());
         every.every = 3;
         assertEquals(10, Datasets.open(every, Subset.ALL).video(0, 64).frames());
         for (float f : k.video(1, 64).data()) assertTrue(f >= 0f && f <= 1f);
@@ -104,14 +107,14 @@ class DatasetsTest {
     @Test
     void fingerprintIsStableAndSeesChanges(@TempDir Path tmp) throws IOException {
         Path copy = tmp.resolve("bair");
-        try (Stream<Path> s = Files.walk(DATA.resolve("bair"))) {
+        try (Stream<Path> s = Files.walk(data().resolve("bair"))) {
             for (Path p : s.toList()) {
-                Path q = copy.resolve(DATA.resolve("bair").relativize(p).toString());
+                Path q = copy.resolve(data().resolve("bair").relativize(p).toString());
                 if (Files.isDirectory(p)) Files.createDirectories(q);
                 else Files.copy(p, q);
             }
         }
-        String original = Datasets.open(new DataConfig(DATA.resolve("bair").toString()), Subset.ALL).fingerprint();
+        String original = Datasets.open(new DataConfig(data().resolve("bair").toString()), Subset.ALL).fingerprint();
         String copied = Datasets.open(new DataConfig(copy.toString()), Subset.ALL).fingerprint();
         assertEquals(original, copied, "a copy elsewhere has the same fingerprint");
         Files.copy(copy.resolve("bair_00026/01.png"), copy.resolve("bair_00026/00.png"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
@@ -130,13 +133,13 @@ class DatasetsTest {
         cfg.split.testIdentities = List.of(42);
         InvalidInputException noTest = assertThrows(InvalidInputException.class, () -> Datasets.open(cfg, Subset.TEST));
         assertTrue(noTest.getMessage().contains("test subset is empty"), noTest.getMessage());
-        DataConfig bad = new DataConfig(DATA.toString());
+        DataConfig bad = new DataConfig(data().toString());
         bad.layout = "tarball";
         assertThrows(InvalidInputException.class, () -> Datasets.open(bad, Subset.ALL));
     }
 
     static DataConfig weizmann() {
-        DataConfig cfg = new DataConfig(DATA.resolve("weizmann").toString());
+        DataConfig cfg = new DataConfig(data().resolve("weizmann").toString());
         cfg.split.rule = "identity";
         cfg.split.pattern = "_(\\d+)\\.png$";
         cfg.split.divisor = 8;

@@ -1,5 +1,6 @@
 package org.dualmtgan.demo;
 
+import org.dualmtgan.SharedData;
 import org.dualmtgan.InvalidInputException;
 import org.dualmtgan.animate.Animator;
 import org.dualmtgan.train.ModelBundle;
@@ -138,7 +139,7 @@ class DemoTest {
 
     @Test
     void trainingResumesFromABundledResumeCheckpoint() throws Exception {
-        String data = Path.of(System.getProperty("dualmtgan.data", "../shared/data")).resolve("bair").toString();
+        String data = SharedData.path("bair").toString();
         var out = new java.io.ByteArrayOutputStream();
         Path first = tmp.resolve("first");
         assertEquals(0, runCli(out, "train", "--config", "configs/tiny.json", "--data", data, "--steps", "2", "--out", first.toString()), out.toString());

@@ -1,5 +1,6 @@
 package org.dualmtgan.eval;
 
+import org.dualmtgan.SharedData;
 import org.dualmtgan.train.Ablation;
 import org.dualmtgan.InvalidInputException;
 import org.dualmtgan.animate.TinyModel;
@@ -30,7 +31,7 @@ class EvalCommandsTest {
     }
 
     static Path data(String relative) {
-        return Path.of(System.getProperty("dualmtgan.data", "../shared/data")).resolve(relative);
+        return SharedData.path(relative);
     }
 
     @Test

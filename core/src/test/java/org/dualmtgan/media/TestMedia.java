@@ -1,5 +1,6 @@
 package org.dualmtgan.media;
 
+import org.dualmtgan.SharedData;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -11,9 +12,7 @@ final class TestMedia {
 
     /** The read-only real data folder (surefire sets dualmtgan.data). */
     static Path data() {
-        Path p = Path.of(System.getProperty("dualmtgan.data", "../shared/data"));
-        assumeTrue(Files.isDirectory(p), "real data folder " + p + " not present");
-        return p;
+        return SharedData.root();
     }
 
     static Path data(String relative) {

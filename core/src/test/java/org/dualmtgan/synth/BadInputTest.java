@@ -52,7 +52,7 @@ class BadInputTest {
         try (GZIPOutputStream z = new GZIPOutputStream(Files.newOutputStream(broken.resolve(MnistDigits.IMAGES)))) {
             z.write(new byte[] {0, 0, 8, 3, 0, 0, 0, 5, 0, 0, 0, 28}); // cut short
         }
-        Files.copy(SynthTestSupport.dataDir().resolve(MnistDigits.LABELS), broken.resolve(MnistDigits.LABELS));
+        Files.copy(SynthTestSupport.dataDir("mnist").resolve(MnistDigits.LABELS), broken.resolve(MnistDigits.LABELS));
         e = fails("mnist", 2, 4, 32, broken);
         assertTrue(e.getMessage().contains("mnist-10k-images"), e.getMessage());
         assertEquals(broken.resolve(MnistDigits.IMAGES).toAbsolutePath().normalize(), e.file());

@@ -26,9 +26,9 @@ class DeterminismTest {
         Path a = tmp.resolve("a");
         Path b = tmp.resolve("b");
         Path c = tmp.resolve("c");
-        SynthDataset.generate(domain, 6, 5, 48, 42, Split.TRAIN, a, SynthTestSupport.dataDir());
-        SynthDataset.generate(domain, 6, 5, 48, 42, Split.TRAIN, b, SynthTestSupport.dataDir());
-        SynthDataset.generate(domain, 6, 5, 48, 43, Split.TRAIN, c, SynthTestSupport.dataDir());
+        SynthDataset.generate(domain, 6, 5, 48, 42, Split.TRAIN, a, SynthTestSupport.dataDir(domain));
+        SynthDataset.generate(domain, 6, 5, 48, 42, Split.TRAIN, b, SynthTestSupport.dataDir(domain));
+        SynthDataset.generate(domain, 6, 5, 48, 43, Split.TRAIN, c, SynthTestSupport.dataDir(domain));
         Map<String, byte[]> fa = files(a);
         Map<String, byte[]> fb = files(b);
         Map<String, byte[]> fc = files(c);

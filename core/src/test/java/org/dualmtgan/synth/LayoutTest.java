@@ -74,7 +74,7 @@ class LayoutTest {
     @Test
     void longClipsGetWiderFrameNames() throws IOException {
         Path out = tmp.resolve("long");
-        SynthDataset.generate("mnist", 1, 101, 16, 1, Split.TRAIN, out, SynthTestSupport.dataDir());
+        SynthDataset.generate("mnist", 1, 101, 16, 1, Split.TRAIN, out, SynthTestSupport.dataDir("mnist"));
         Path clip = out.resolve("mnist_00000");
         assertTrue(Files.isRegularFile(clip.resolve("000.png")));
         assertTrue(Files.isRegularFile(clip.resolve("100.png")));

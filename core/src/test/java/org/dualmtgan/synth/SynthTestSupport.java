@@ -1,5 +1,6 @@
 package org.dualmtgan.synth;
 
+import org.dualmtgan.SharedData;
 import java.nio.file.Path;
 
 /** Shared settings for the synth tests. */
@@ -7,11 +8,17 @@ final class SynthTestSupport {
     private SynthTestSupport() {}
 
     static Path dataDir() {
-        return Path.of(System.getProperty("dualmtgan.data", "../shared/data"));
+        return SharedData.configured();
+    }
+
+    /** The data folder for rendering {@code domain}: mnist needs the shared digits (skipped without them). */
+    static Path dataDir(String domain) {
+        return domain.equals("mnist") ? SharedData.root() : dataDir();
     }
 
     static Domain domain(String name) {
-        return Domains.byName(name, dataDir());
+        // mnist samples the shared MNIST digits; the other domains read nothing.
+        return Domains.byName(name, name.equals("mnist") ? SharedData.root() : dataDir());
     }
 
     static double luminance(float[] data, int frame, int size, int x, int y) {

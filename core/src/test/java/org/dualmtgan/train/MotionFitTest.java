@@ -112,7 +112,7 @@ class MotionFitTest {
     @Test
     void theTrainCommandRunsTheStageAfterTheImageStage(@TempDir Path dir) throws IOException {
         Path held = dir.resolve("held");
-        Path video = Files.list(TrainerTest.DATA).sorted().findFirst().orElseThrow();
+        Path video = Files.list(TrainerTest.data()).sorted().findFirst().orElseThrow();
         Files.createDirectories(held.resolve(video.getFileName()));
         try (var frames = Files.list(video)) {
             for (Path f : frames.toList()) Files.copy(f, held.resolve(video.getFileName()).resolve(f.getFileName()));

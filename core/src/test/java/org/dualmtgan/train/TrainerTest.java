@@ -1,5 +1,6 @@
 package org.dualmtgan.train;
 
+import org.dualmtgan.SharedData;
 import org.dualmtgan.run.Checkpoint;
 import org.dualmtgan.run.TrainConfig;
 import ai.djl.ndarray.NDArray;
@@ -22,12 +23,15 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /** The training loop on the tiny config and real frames (BAIR sample): resume, NaN stop, early stop. */
 class TrainerTest {
-    static final Path DATA = Path.of(System.getProperty("dualmtgan.data", "../shared/data")).resolve("bair");
+    /** The BAIR sample of the shared data (the test is skipped without it). */
+    static Path data() {
+        return SharedData.path("bair");
+    }
 
     /** The tiny config with its data on the shared sample and outputs every 2 steps. */
     static TrainConfig tiny(long steps) {
         TrainConfig cfg = TrainConfig.read(Path.of("configs/tiny.json"));
-        cfg.data.path = DATA.toAbsolutePath().toString();
+        cfg.data.path = data().toAbsolutePath().toString();
         cfg.train.steps = steps;
         cfg.train.checkpointEvery = 2;
         cfg.train.sampleEvery = 100;
@@ -228,7 +232,7 @@ class TrainerTest {
     void heldOutEvaluationUsesTheEvalDataFolderWhenGiven(@TempDir Path dir) throws IOException {
         // A split without a test part, and a separate folder of held-out videos (one video here).
         Path held = dir.resolve("held");
-        Path video = Files.list(DATA).sorted().findFirst().orElseThrow();
+        Path video = Files.list(data()).sorted().findFirst().orElseThrow();
         Files.createDirectories(held.resolve(video.getFileName()));
         try (var frames = Files.list(video)) {
             for (Path f : frames.toList()) Files.copy(f, held.resolve(video.getFileName()).resolve(f.getFileName()));
