@@ -34,6 +34,8 @@ public final class Evaluation {
     /** Row names. */
     public static final String MODEL = "model";
     public static final String STATIC = "static";
+    /** Reconstruction through the motion space: the clip rendered from R(mu(E_M(V))), conditioned on its first frame. */
+    public static final String LATENT = "latent";
     public static final String CONTENT_ONLY = "content-only";
     public static final String MOTION_ONLY = "motion-only";
     public static final String GROUND_TRUTH = "ground-truth";
@@ -150,6 +152,7 @@ public final class Evaluation {
             case RECONSTRUCTION -> {
                 r = new EvalResult(RECONSTRUCTION, withLpips(List.of(EvalResult.SSIM, EvalResult.PSNR, EvalResult.L1, EvalResult.MOVING_L1), o));
                 r.method(MODEL, "the model's reconstruction: transfer(x^1, V)");
+                r.method(LATENT, "transfer through the latent: G(x^1, R(mu(E_M(V)))), the clip's motion encoded into z and decoded by R");
                 r.method(STATIC, "static baseline: the first frame copied to every frame");
                 r.firstScoredFrame = 1;
             }
@@ -316,8 +319,10 @@ public final class Evaluation {
         Video truth = v.slice(1, t);
         Video rec = model.reconstruct(v).slice(1, t);
         double ms = score(r, c.id(), MODEL, rec, truth, null, null, o, v.frame(0));
+        Video latent = model.sample(v.frame(0), new float[][] {model.encodeMotion(v)}, t).get(0).slice(1, t);
+        double ls = score(r, c.id(), LATENT, latent, truth, null, null, o, v.frame(0));
         double ss = score(r, c.id(), STATIC, repeat(v.frame(0), t - 1), truth, null, null, o, v.frame(0));
-        o.say(String.format(Locale.ROOT, "%d/%d %s: ssim %.4f, static %.4f", i + 1, n, c.id(), ms, ss));
+        o.say(String.format(Locale.ROOT, "%d/%d %s: ssim %.4f, latent %.4f, static %.4f", i + 1, n, c.id(), ms, ls, ss));
     }
 
     /**

@@ -99,6 +99,9 @@ class EvaluationTest {
         Video rec = model.reconstruct(v);
         assertEquals(Metrics.ssim(rec.slice(1, v.frames()), v.slice(1, v.frames())), score(r, "b", Evaluation.MODEL, EvalResult.SSIM), 1e-12);
         assertEquals(Metrics.l1(rec.slice(1, v.frames()), v.slice(1, v.frames())), score(r, "b", Evaluation.MODEL, EvalResult.L1), 1e-12);
+        // The latent row: the clip through E_M's posterior mean and R, from its first frame.
+        Video latent = model.sample(v.frame(0), new float[][] {model.encodeMotion(v)}, v.frames()).get(0);
+        assertEquals(Metrics.ssim(latent.slice(1, v.frames()), v.slice(1, v.frames())), score(r, "b", Evaluation.LATENT, EvalResult.SSIM), 1e-12);
         EvalResult.Summary s = r.summary(Evaluation.STATIC, EvalResult.SSIM);
         assertEquals(2, s.n());
         double a = score(r, "a", Evaluation.STATIC, EvalResult.SSIM), b = score(r, "b", Evaluation.STATIC, EvalResult.SSIM);
