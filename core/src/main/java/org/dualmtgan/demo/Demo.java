@@ -57,8 +57,8 @@ public final class Demo {
         public int interpolationSteps = 5;
     }
 
-    /** One written file with the caption the page shows. */
-    public record Item(String model, String kind, Path file, String caption) {}
+    /** One written file with the caption the page shows and its width in pixels (0 for a sheet). */
+    public record Item(String model, String kind, Path file, String caption, int width) {}
 
     /** What the demo wrote and how long it took. */
     public record Result(Path out, Path index, List<Item> items, List<String> skipped, double seconds) {}
@@ -165,7 +165,7 @@ public final class Demo {
             Path sheet = dir.resolve("sheet.png");
             ContactSheet.write(rows, labels, sheet);
             items.add(new Item(s.model(), "sheet", finalOut.resolve(s.model()).resolve("sheet.png"),
-                    "Contact sheet: image, driving clip, transfer, samples"));
+                    "Contact sheet: image, driving clip, transfer, samples", 0));
         }
         return items;
     }
@@ -175,7 +175,7 @@ public final class Demo {
         for (OutputFormat f : List.of(OutputFormat.GIF, OutputFormat.MP4)) {
             String name = kind + "." + f.name().toLowerCase(Locale.ROOT);
             MediaWriter.write(v, dir.resolve(name), f);
-            items.add(new Item(s.model(), kind, finalOut.resolve(s.model()).resolve(name), caption));
+            items.add(new Item(s.model(), kind, finalOut.resolve(s.model()).resolve(name), caption, v.width()));
         }
         return items;
     }
@@ -231,8 +231,9 @@ public final class Demo {
         b.append("<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
                 .append("<title>Dual-MTGAN demo</title>\n<style>\n")
                 .append("body{font-family:system-ui,sans-serif;max-width:72rem;margin:2rem auto;padding:0 1rem;color:#222}\n")
-                .append("figure{display:inline-block;margin:0 1.5rem 1.5rem 0;vertical-align:top;max-width:34rem}\n")
-                .append("img,video{image-rendering:pixelated;height:128px;border:1px solid #ccc}\n")
+                .append("figure{display:inline-block;margin:0 1.5rem 1.5rem 0;vertical-align:top;max-width:100%}\n")
+                // Shown at twice their size (the width attribute), scaled down whole when the window is narrower.
+                .append("img{image-rendering:pixelated;border:1px solid #ccc;max-width:100%;height:auto}\n")
                 .append("figcaption{font-size:.9rem;margin-top:.3rem}\n.sheet img{height:auto;max-width:100%}\n</style>\n</head>\n<body>\n")
                 .append("<h1>Dual-MTGAN demo</h1>\n<p>One model per dataset does both tasks: deterministic motion transfer ")
                 .append("(the motion of a driving clip on a new image) and stochastic generation (new motions sampled ")
@@ -247,7 +248,8 @@ public final class Demo {
                     b.append("<figure class=\"sheet\"><img src=\"").append(rel).append("\" alt=\"contact sheet\"><figcaption>")
                             .append(esc(it.caption())).append("</figcaption></figure>\n");
                 } else if (rel.endsWith(".gif")) {
-                    b.append("<figure><img src=\"").append(rel).append("\" alt=\"").append(esc(it.kind())).append("\"><figcaption>")
+                    b.append("<figure><img src=\"").append(rel).append("\" width=\"").append(2 * it.width()).append("\" alt=\"")
+                            .append(esc(it.kind())).append("\"><figcaption>")
                             .append(esc(it.caption())).append(" &middot; <a href=\"").append(rel.replace(".gif", ".mp4"))
                             .append("\">MP4</a></figcaption></figure>\n");
                 }
