@@ -4,6 +4,7 @@ import org.dualmtgan.animate.Animator;
 import org.dualmtgan.animate.BundledModels;
 import org.dualmtgan.model.ModelConfig;
 import org.dualmtgan.run.CheckpointInfo;
+import org.dualmtgan.util.ShownPaths;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -130,7 +131,8 @@ public final class ModelRegistry implements AutoCloseable {
         // A bundled model's MODEL_CARD.md (training, data, evaluation), as Markdown.
         try {
             String text = BundledModels.cardText(name);
-            if (text != null) m.put("modelCard", text);
+            // Cards bundled before paths were redacted name the training machine's folders.
+            if (text != null) m.put("modelCard", ShownPaths.redact(text));
         } catch (IOException | RuntimeException e) {
             // The card is documentation: a model without a readable one still serves.
         }

@@ -12,6 +12,7 @@ import org.dualmtgan.run.Checkpoint;
 import org.dualmtgan.run.CheckpointInfo;
 import org.dualmtgan.run.ModelSummary;
 import org.dualmtgan.util.AtomicFiles;
+import org.dualmtgan.util.ShownPaths;
 import org.dualmtgan.util.ProjectInfo;
 
 import java.io.IOException;
@@ -246,23 +247,13 @@ public final class ModelBundle {
             for (String s : tables) b.append(s).append("\n\n");
         }
         b.append("\n## Config\n\n```json\n").append(info.config.toJson()).append("\n```\n");
-        return b.toString();
+        // The config and the evaluation tables name the training machine's folders: shown relative or by name.
+        return ShownPaths.redact(b.toString());
     }
 
-    /**
-     * A data path as a card may show it: relative to the working folder when it lies inside it (or
-     * is relative already), else the folder's name only; never an absolute path of the machine.
-     */
+    /** A data path as a card may show it ({@link ShownPaths#shown}); "not recorded" when absent. */
     static String shownPath(String path) {
-        if (path == null) return "not recorded";
-        Path p = Path.of(path);
-        if (!p.isAbsolute()) return path;
-        Path here = Path.of("").toAbsolutePath().normalize();
-        Path n = p.normalize();
-        if (n.startsWith(here)) return here.relativize(n).toString();
-        Path parent = here.getParent();
-        if (parent != null && n.startsWith(parent)) return "../" + parent.relativize(n);
-        return n.getFileName() == null ? "(root)" : n.getFileName().toString();
+        return path == null ? "not recorded" : ShownPaths.shown(path);
     }
 
     /** The run's held-out history as a Markdown table, every logged row, with the curve images beside the model. */
