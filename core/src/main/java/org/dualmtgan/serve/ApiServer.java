@@ -78,6 +78,16 @@ public final class ApiServer implements AutoCloseable {
      * API (and needs the token), whether it is described, the synthesis operation it runs (or
      * null), the success status and its description, the error statuses, and the handler.
      */
+    /** The request id header: taken from the request when it is a sane token, else made here; on every answer. */
+    static final String REQUEST_ID = "X-Request-Id";
+    private static final java.util.regex.Pattern SANE_ID = java.util.regex.Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+    /** One access log line per request (time, id, method, path, status, duration), through SLF4J. */
+    private static final org.slf4j.Logger ACCESS = org.slf4j.LoggerFactory.getLogger("dualmtgan.access");
+
+    static String requestId(String given) {
+        return given != null && SANE_ID.matcher(given).matches() ? given : java.util.UUID.randomUUID().toString();
+    }
+
     record Route(String method, String path, String id, String summary, boolean api, boolean documented, String operation,
                  String success, String successDescription, List<String> errors, io.javalin.http.Handler handler) {}
 
@@ -138,12 +148,17 @@ public final class ApiServer implements AutoCloseable {
                     rule.exposeHeader("Location");
                 }));
             }
-            if (log != null) {
-                c.requestLogger.http((ctx, ms) -> log.printf(Locale.ROOT, "%s %s %d %.2f s%n", ctx.method(), ctx.path(),
-                        ctx.statusCode(), ms / 1000.0));
-            }
+            c.requestLogger.http((ctx, ms) -> {
+                String line = String.format(Locale.ROOT, "%s id=%s %s %s %d %.1fms", java.time.Instant.now(),
+                        ctx.attribute(REQUEST_ID), ctx.method(), ctx.path(), ctx.statusCode(), ms);
+                ACCESS.info(line);
+                if (log != null) log.println(line);
+            });
             c.routes.before(ctx -> {
                 ctx.header("X-Content-Type-Options", "nosniff");
+                String id = requestId(ctx.header(REQUEST_ID));
+                ctx.attribute(REQUEST_ID, id);
+                ctx.header(REQUEST_ID, id);
                 authenticate(ctx);
             });
             Map<String, Set<String>> allowed = new LinkedHashMap<>();
@@ -273,6 +288,14 @@ public final class ApiServer implements AutoCloseable {
                 ctx -> sendPage(ctx, "style.css", "text/css; charset=utf-8")));
         t.add(new Route("GET", "/openapi.json", "openapi", "This description", false, true, null, "200", "OpenAPI 3.0 JSON", List.of(),
                 ctx -> json(ctx, 200, OpenApi.document(routes, token != null))));
+        // Probes for a load balancer or an orchestrator: no token, nothing but a status.
+        t.add(new Route("GET", "/healthz", "liveness", "Liveness: the process answers", false, true, null, "200", "JSON", List.of(),
+                ctx -> json(ctx, 200, Map.of("status", "ok"))));
+        t.add(new Route("GET", "/readyz", "readiness", "Readiness: models loaded and a worker or queue place free (503 otherwise)",
+                false, true, null, "200", "JSON", List.of("503"), ctx -> {
+                    String why = models.names().isEmpty() ? "no models loaded" : slots.availablePermits() == 0 ? "every worker and queue place is busy" : null;
+                    json(ctx, why == null ? 200 : 503, why == null ? Map.of("status", "ready") : Map.of("status", "not ready", "reason", why));
+                }));
         t.add(new Route("GET", API, "index", "The list of endpoints", true, true, null, "200", "JSON", List.of(),
                 ctx -> json(ctx, 200, index())));
         t.add(new Route("GET", API + "/health", "health", "Status, models, workers, running requests and free slots", true, true,
@@ -505,6 +528,7 @@ public final class ApiServer implements AutoCloseable {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("error", message);
         doc.put("field", field);
+        doc.put("requestId", ctx.attribute(REQUEST_ID));
         json(ctx, status, doc);
     }
 

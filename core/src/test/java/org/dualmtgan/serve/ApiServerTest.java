@@ -36,6 +36,7 @@ import java.util.zip.ZipInputStream;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -218,6 +219,27 @@ class ApiServerTest {
         assertEquals(T, m.get("frames").asInt());
         assertEquals(TinyModel.STEPS, m.get("card").get("step").asInt());
         assertEquals("tiny-animate-test", m.get("card").get("config").asText());
+    }
+
+    @Test
+    void probesAnswerAStatusAndEveryAnswerCarriesARequestId() throws Exception {
+        HttpResponse<byte[]> live = get("/healthz");
+        assertEquals(200, live.statusCode());
+        assertEquals("ok", json(live).get("status").asText());
+        HttpResponse<byte[]> ready = get("/readyz");
+        assertEquals(200, ready.statusCode());
+        assertEquals("ready", json(ready).get("status").asText());
+        // A made id on every answer; the client's own when it sends a sane one, also in a JSON error.
+        String made = live.headers().firstValue("X-Request-Id").orElse("");
+        assertTrue(made.matches("[0-9a-f-]{36}"), made);
+        assertNotEquals(made, ready.headers().firstValue("X-Request-Id").orElse(""));
+        HttpResponse<byte[]> mine = CLIENT.send(HttpRequest.newBuilder(uri(server, "/api/v1/nope")).header("X-Request-Id", "lb-1234.a")
+                .GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals("lb-1234.a", mine.headers().firstValue("X-Request-Id").orElse(""));
+        assertEquals("lb-1234.a", assertError(mine, 404, null, "/api/v1/nope").get("requestId").asText());
+        HttpResponse<byte[]> odd = CLIENT.send(HttpRequest.newBuilder(uri(server, "/healthz")).header("X-Request-Id", "a b\tc")
+                .GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertTrue(odd.headers().firstValue("X-Request-Id").orElse("").matches("[0-9a-f-]{36}"), "an unsafe id is replaced");
     }
 
     @Test

@@ -74,6 +74,9 @@ class JobsAndAuthTest {
         ApiServerTest.assertError(send(request("/api/v1/models", "wrong-token-000").GET().build()), 401, null, "wrong");
         ApiServerTest.assertError(post("/api/v1/transfer", ApiServerTest.transferForm(), null), 401, null, "token");
         assertEquals(200, get("/api/v1/health").statusCode());
+        // The probes need no token either: a load balancer has none.
+        assertEquals(200, send(request("/healthz", null).GET().build()).statusCode());
+        assertEquals(200, send(request("/readyz", null).GET().build()).statusCode());
         // The page and the API description are public: they hold no data.
         assertEquals(200, send(request("/", null).GET().build()).statusCode());
         assertEquals(200, send(request("/openapi.json", null).GET().build()).statusCode());
