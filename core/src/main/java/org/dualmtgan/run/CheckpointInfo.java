@@ -49,6 +49,12 @@ public class CheckpointInfo {
     public String storage = "float32";
     /** Names of the tensor sections that follow the header, in order. */
     public List<String> sections = new ArrayList<>();
+    /**
+     * The loss log's row in progress at this step (term to running sum, and its steps), so that a
+     * resumed run's losses.csv equals an uninterrupted run's; null in checkpoints written before.
+     */
+    public Map<String, Double> logWindowSums;
+    public int logWindowSteps;
     /** Evaluation results added after training (name to value). */
     public Map<String, Double> metrics = new LinkedHashMap<>();
 }

@@ -122,6 +122,54 @@ public final class LossLog {
         pendingCount = 0;
     }
 
+    /**
+     * Writes the current row at {@code step} like {@link #endRow} but keeps its running sums: a
+     * session's last step that is not a multiple of the log cadence. A resumed run drops that row
+     * ({@link #dropRowAt}) and, with the sums restored from its checkpoint ({@link #restoreWindow}),
+     * writes the complete row at the next multiple, so its log equals an uninterrupted run's.
+     */
+    public void endPartialRow(long step, double wallSeconds) {
+        if (pendingCount == 0) return;
+        Map<String, double[]> keep = new LinkedHashMap<>();
+        pending.forEach((k, v) -> keep.put(k, v.clone()));
+        int count = pendingCount;
+        endRow(step, wallSeconds);
+        pending.putAll(keep);
+        pendingCount = count;
+    }
+
+    /** The running sums of the row not yet closed (term to sum), for a checkpoint. */
+    public Map<String, Double> windowSums() {
+        Map<String, Double> out = new LinkedHashMap<>();
+        pending.forEach((k, v) -> out.put(k, v[0]));
+        return out;
+    }
+
+    /** Steps accumulated into the row not yet closed. */
+    public int windowSteps() {
+        return pendingCount;
+    }
+
+    /** Restores the running sums a checkpoint kept ({@link #windowSums}, {@link #windowSteps}). */
+    public void restoreWindow(Map<String, Double> sums, int count) {
+        pending.clear();
+        pendingCount = 0;
+        if (sums == null || count <= 0) return;
+        sums.forEach((k, v) -> pending.put(k, new double[] {v}));
+        pendingCount = count;
+    }
+
+    /** Drops the row logged at {@code step}, if any (a partial row a resumed run completes). */
+    public void dropRowAt(long step) {
+        for (int i = steps.size() - 1; i >= 0; i--) {
+            if (steps.get(i)[0] == step) {
+                steps.remove(i);
+                walls.remove(i);
+                values.remove(i);
+            }
+        }
+    }
+
     public List<String> terms() {
         return List.copyOf(terms);
     }

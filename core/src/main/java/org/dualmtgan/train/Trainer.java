@@ -198,7 +198,7 @@ public final class Trainer {
                 // Only now, with the checkpoint accepted: a refused resume leaves the run's config as it was.
                 Files.createDirectories(run);
                 cfg.write(run.resolve("config.json"));
-                Loop loop = new Loop(cfg, opts, model, trainingStep, manager, dataset, fingerprint, done, wallBefore);
+                Loop loop = new Loop(cfg, opts, model, trainingStep, manager, dataset, fingerprint, done, wallBefore, resumeInfo);
                 result = loop.run();
             }
             if (!result.stopped() && t.motionSteps > 0 && cfg.model.keypointMotion()
@@ -251,7 +251,7 @@ public final class Trainer {
         long lastCheckpointStep = -1;
 
         Loop(TrainConfig cfg, Options opts, DualMtgan model, TrainingStep trainingStep, NDManager manager,
-             Dataset dataset, String fingerprint, long done, double wallBefore) throws IOException {
+             Dataset dataset, String fingerprint, long done, double wallBefore, CheckpointInfo resumed) throws IOException {
             this.cfg = cfg;
             this.t = cfg.train;
             this.opts = opts;
@@ -265,6 +265,11 @@ public final class Trainer {
             this.wallBefore = wallBefore;
             this.run = opts.runDir;
             this.log = done > 0 ? LossLog.resume(run.resolve("losses.csv"), done) : LossLog.create(run.resolve("losses.csv"));
+            if (resumed != null && resumed.logWindowSums != null) {
+                // The row at a step off the log cadence was partial: completed at the next multiple.
+                if (done % t.logEvery != 0) log.dropRowAt(done);
+                log.restoreWindow(resumed.logWindowSums, resumed.logWindowSteps);
+            }
             this.heldOutLog = done > 0 ? LossLog.resume(run.resolve(HELD_OUT_CSV), done) : LossLog.create(run.resolve(HELD_OUT_CSV));
             this.klLog = done > 0 ? LossLog.resume(run.resolve(HELD_OUT_KL_CSV), done) : LossLog.create(run.resolve(HELD_OUT_KL_CSV));
             if (heldOutLog.terms().contains(HeldOutEvaluation.REC) && Files.exists(run.resolve("checkpoints").resolve(BEST))) {
@@ -333,8 +338,11 @@ public final class Trainer {
                     progress.step(done, t.steps, rate, losses);
                     boolean last = done == t.steps;
                     stopped = !last && stopRequested.get();
-                    if (done % t.logEvery == 0 || last || stopped) {
+                    if (done % t.logEvery == 0) {
                         log.endRow(done, wall());
+                        log.flush();
+                    } else if (last || stopped) {
+                        log.endPartialRow(done, wall());
                         log.flush();
                     }
                     // Not while the JVM shuts down (Ctrl-C): libraries refuse new shutdown hooks then.
@@ -464,6 +472,8 @@ public final class Trainer {
             info.parameterCounts = new LinkedHashMap<>(model.parameterCounts());
             info.optimizerSteps.put("generator", trainingStep.generatorOptimizer().stepCount());
             info.optimizerSteps.put("discriminator", trainingStep.discriminatorOptimizer().stepCount());
+            info.logWindowSums = log.windowSums();
+            info.logWindowSteps = log.windowSteps();
             try (NDManager scope = manager.newSubManager()) {
                 Map<String, Map<String, NDArray>> sections = new LinkedHashMap<>();
                 sections.put(Checkpoint.PARAMETERS, model.allParameters());

@@ -104,6 +104,30 @@ class TrainerTest {
     }
 
     @Test
+    void aResumedRunsLossLogEqualsTheUninterruptedOnesAcrossAPartialWindow(@TempDir Path dir) throws IOException {
+        TrainConfig cfg = tiny(5);
+        cfg.train.logEvery = 3;       // rows at steps 3 and 5
+        cfg.train.checkpointEvery = 100;
+        Path config = writeConfig(dir, cfg);
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        Path whole = dir.resolve("whole");
+        Path split = dir.resolve("split");
+        assertEquals(0, main(out, err, "train", "--config", config.toString(), "--out", whole.toString()), err.toString());
+        // Stopped at step 2, inside the first window of three steps, then resumed to the end.
+        assertEquals(0, main(out, err, "train", "--config", config.toString(), "--out", split.toString(), "--steps", "2"), err.toString());
+        List<String> partial = Files.readAllLines(split.resolve("losses.csv"));
+        assertTrue(partial.get(partial.size() - 1).startsWith("2,"), "the stopped session logs its partial row: " + partial);
+        assertEquals(2, Checkpoint.readInfo(Trainer.latestCheckpoint(split)).logWindowSteps, "the checkpoint keeps the window's two steps");
+        assertEquals(0, main(out, err, "train", "--config", config.toString(), "--out", split.toString(), "--resume"), err.toString());
+        List<String> la = Files.readAllLines(whole.resolve("losses.csv"));
+        List<String> lb = Files.readAllLines(split.resolve("losses.csv"));
+        assertEquals(3, la.size(), la.toString());
+        assertEquals(la.size(), lb.size(), lb.toString());
+        for (int i = 1; i < la.size(); i++) assertEquals(withoutWall(la.get(i)), withoutWall(lb.get(i)), "losses.csv row " + i);
+    }
+
+    @Test
     void nonFiniteLossStopsWithItsNameAndStepKeepingTheLastGoodCheckpoint(@TempDir Path dir) throws IOException {
         Path config = writeConfig(dir, tiny(6));
         Path run = dir.resolve("run");
