@@ -78,6 +78,25 @@ public final class ApiServer implements AutoCloseable {
      * API (and needs the token), whether it is described, the synthesis operation it runs (or
      * null), the success status and its description, the error statuses, and the handler.
      */
+    /** Jetty's own errors (before any route) as the API's JSON error object. */
+    static final class JsonErrorHandler extends org.eclipse.jetty.server.handler.ErrorHandler {
+        @Override
+        protected void generateResponse(org.eclipse.jetty.server.Request request, org.eclipse.jetty.server.Response response,
+                                        int code, String message, Throwable cause, org.eclipse.jetty.util.Callback callback) {
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("error", "bad request: " + (message == null || message.isBlank() ? "HTTP " + code : message));
+            doc.put("field", null);
+            byte[] body;
+            try {
+                body = Outputs.JSON.writeValueAsBytes(doc);
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                body = ("{\"error\":\"HTTP " + code + "\",\"field\":null}").getBytes(StandardCharsets.UTF_8);
+            }
+            response.getHeaders().put(org.eclipse.jetty.http.HttpHeader.CONTENT_TYPE, "application/json");
+            response.write(true, java.nio.ByteBuffer.wrap(body), callback);
+        }
+    }
+
     /** The request id header: taken from the request when it is a sane token, else made here; on every answer. */
     static final String REQUEST_ID = "X-Request-Id";
     private static final java.util.regex.Pattern SANE_ID = java.util.regex.Pattern.compile("[A-Za-z0-9._:-]{1,128}");
@@ -138,6 +157,9 @@ public final class ApiServer implements AutoCloseable {
             pool.setName("dualmtgan-http");
             pool.setDaemon(true);
             c.jetty.threadPool = pool;
+            // Requests Jetty refuses before routing (an encoded NUL or a bad escape in the path) get
+            // the documented JSON error too, not Jetty's HTML page.
+            c.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
             c.http.maxRequestSize = cfg.maxUploadBytes;
             c.router.ignoreTrailingSlashes = true;
             if (!cfg.corsOrigins.isEmpty()) {

@@ -243,6 +243,16 @@ class ApiServerTest {
     }
 
     @Test
+    void oddPathsGetTheDocumentedJsonError() throws Exception {
+        assertError(get("/nope"), 404, null, "/nope");
+        HttpResponse<byte[]> nul = get("/api/v1/jobs/%00/result");
+        assertTrue(nul.statusCode() == 400 || nul.statusCode() == 404, "status " + nul.statusCode());
+        assertTrue(type(nul).startsWith("application/json"), "a JSON error, not the framework's page: " + type(nul)
+                + " " + new String(nul.body(), StandardCharsets.UTF_8));
+        assertTrue(json(nul).has("error"));
+    }
+
+    @Test
     void pageIsServedWithItsScriptAndStyle() throws Exception {
         HttpResponse<byte[]> page = get("/");
         assertEquals(200, page.statusCode());
