@@ -93,6 +93,9 @@ public final class ApiServer implements AutoCloseable {
                 body = ("{\"error\":\"HTTP " + code + "\",\"field\":null}").getBytes(StandardCharsets.UTF_8);
             }
             response.getHeaders().put(org.eclipse.jetty.http.HttpHeader.CONTENT_TYPE, "application/json");
+            // Jetty drops a connection it refused a request on: say so, or a pooling client sends its
+            // next request on it and reads nothing.
+            response.getHeaders().put(org.eclipse.jetty.http.HttpHeader.CONNECTION, "close");
             response.write(true, java.nio.ByteBuffer.wrap(body), callback);
         }
     }

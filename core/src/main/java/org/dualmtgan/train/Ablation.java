@@ -149,16 +149,20 @@ public final class Ablation {
         return table;
     }
 
-    /** The baseline rows (every method of a variant's result other than the model) appended once. */
+    /**
+     * The baseline rows (every method of a variant's result other than the model and its latent
+     * row, which belong to that variant) appended once.
+     */
     private static void addBaselines(EvalResult table, EvalResult r) {
         List<String> baselines = new ArrayList<>(r.methods);
         baselines.remove(Evaluation.MODEL);
+        baselines.remove(Evaluation.LATENT);
         for (String b : baselines) table.method(b, r.descriptions.get(b));
         for (EvalResult.ClipScore s : r.scores) {
-            if (!s.method().equals(Evaluation.MODEL)) table.add(s.clip(), s.method(), s.values());
+            if (baselines.contains(s.method())) table.add(s.clip(), s.method(), s.values());
         }
         for (Map.Entry<String, List<double[]>> e : r.ssimCurves.entrySet()) {
-            if (e.getKey().startsWith(Evaluation.MODEL)) continue;
+            if (!baselines.contains(e.getKey())) continue;
             for (double[] c : e.getValue()) table.curve(e.getKey(), c);
         }
     }

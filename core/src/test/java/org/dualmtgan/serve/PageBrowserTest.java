@@ -128,8 +128,14 @@ class PageBrowserTest {
         waiting(30).until(d -> d.findElement(By.id("token-form")).isDisplayed());
         browser.findElement(By.id("token")).sendKeys(TOKEN);
         browser.findElement(By.id("token-use")).click();
-        waiting(30).until(d -> new Select(d.findElement(By.id("model"))).getOptions().size() == 1);
+        waiting(30).until(d -> new Select(d.findElement(By.id("model"))).getOptions().size() == 2);
         assertFalse(browser.findElement(By.id("model-card")).getText().contains("/"), "no folders of the training machine");
+        // Absolute transfer exists for keypoint motion only: off for the latent default, on for tiny-kp.
+        assertFalse(browser.findElement(By.id("absolute")).isEnabled(), "the latent model has one transfer mode");
+        new Select(browser.findElement(By.id("model"))).selectByValue("tiny-kp");
+        waiting(5).until(d -> d.findElement(By.id("absolute")).isEnabled());
+        new Select(browser.findElement(By.id("model"))).selectByValue("tiny");
+        waiting(5).until(d -> !d.findElement(By.id("absolute")).isEnabled());
 
         // Transfer from example inputs.
         waiting(30).until(d -> new Select(d.findElement(By.id("imageDemo"))).getOptions().size() > 1);
