@@ -49,6 +49,24 @@ class KeypointMotionTest {
     }
 
     @Test
+    void aNonFiniteInferenceOutputFromFiniteInputsIsComputedAgain() {
+        try (NDManager m = NDManager.newBaseManager();
+             DualMtgan model = DualMtgan.create(tinyConfig(), m, 4)) {
+            NDArray image = m.randomUniform(-1f, 1f, new Shape(1, 3, 32, 32));
+            NDArray z = m.randomNormal(new Shape(1, 4));
+            float[] clean = model.sample(image, z, 4).toFloatArray();
+            try {
+                DualMtgan.inferenceGlitch = attempt -> attempt == 1; // the engine's fault, once
+                assertArrayEquals(clean, model.sample(image, z, 4).toFloatArray(), "the second attempt is the answer");
+                DualMtgan.inferenceGlitch = attempt -> true;           // every time: given up after the last attempt
+                assertTrue(Float.isNaN(model.sample(image, z, 4).toFloatArray()[0]));
+            } finally {
+                DualMtgan.inferenceGlitch = null;
+            }
+        }
+    }
+
+    @Test
     void softArgmaxFindsTheHandMadePeak() {
         // One 5 x 5 map with a sharp peak at column 3, row 1: x = -1 + 3 * 0.5 = 0.5, y = -1 + 0.5 = -0.5.
         float[] logits = new float[25];
