@@ -132,40 +132,8 @@ public final class Checkpoint implements AutoCloseable {
 
     /** The header, after verifying the whole file's length and checksum; loads no tensor. */
     public static CheckpointInfo readInfo(Path path) {
-        // The whole file is read (no tensor is made): a header alone would vouch for a truncated or
-        // corrupt file. About 20 ms for a 30 MB training checkpoint.
-        String where = "its header";
-        try (InputStream raw = new BufferedInputStream(openRaw(path), 1 << 16)) {
-            CRC32 crc = new CRC32();
-            DataInputStream in = new DataInputStream(new CheckedInputStream(raw, crc));
-            CheckpointInfo info = readHeader(path, in);
-            int count = in.readInt();
-            if (count < 0 || count > 64) throw new InvalidInputException(path, "corrupt checkpoint: " + count + " sections");
-            byte[] buf = new byte[1 << 16];
-            for (int i = 0; i < count; i++) {
-                String name = in.readUTF();
-                where = "section " + name;
-                long length = in.readLong();
-                if (length < 0 || length > Integer.MAX_VALUE - 16) {
-                    throw new InvalidInputException(path, "corrupt checkpoint: section " + name + " has length " + length);
-                }
-                for (long left = length; left > 0; ) {
-                    int n = in.read(buf, 0, (int) Math.min(buf.length, left));
-                    if (n < 0) throw new EOFException();
-                    left -= n;
-                }
-            }
-            where = "its checksum";
-            long expected = crc.getValue();
-            long stored = new DataInputStream(raw).readLong();
-            if (stored != expected) throw new InvalidInputException(path, "checkpoint is corrupt (checksum mismatch)");
-            if (raw.read() >= 0) throw new InvalidInputException(path, "checkpoint is corrupt (bytes after its checksum)");
-            return info;
-        } catch (EOFException e) {
-            throw new InvalidInputException(path, "checkpoint is truncated (ends inside " + where + ")", e);
-        } catch (IOException e) {
-            throw new InvalidInputException(path, "cannot read checkpoint: " + e.getMessage(), e);
-        }
+        // A header alone would vouch for a truncated or corrupt file. About 20 ms for 30 MB.
+        return readVerified(path, false).info();
     }
 
     /**
@@ -174,7 +142,35 @@ public final class Checkpoint implements AutoCloseable {
      * {@link InvalidInputException} naming it.
      */
     public static Checkpoint load(Path path, NDManager manager) {
+        // Every section is read and the checksum verified before parsing, so corruption reads as such.
+        Verified v = readVerified(path, true);
         Map<String, Map<String, NDArray>> sections = new LinkedHashMap<>();
+        try {
+            for (Map.Entry<String, byte[]> e : v.sections().entrySet()) {
+                try (DataInputStream section = new DataInputStream(new ByteArrayInputStream(e.getValue()))) {
+                    sections.put(e.getKey(), ModelWeights.load(section, manager));
+                } catch (InvalidInputException ex) {
+                    throw new InvalidInputException(path, "section " + e.getKey() + ": " + ex.getMessage(), ex);
+                }
+            }
+            return new Checkpoint(v.info(), sections);
+        } catch (IOException e) {
+            closeAll(sections);
+            throw new InvalidInputException(path, "cannot read checkpoint: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            closeAll(sections);
+            throw e;
+        }
+    }
+
+    /** A file that passed {@link #readVerified}: its header and, when kept, its sections' bytes. */
+    private record Verified(CheckpointInfo info, Map<String, byte[]> sections) {}
+
+    /**
+     * Reads the whole file once: header, section lengths, checksum and nothing after it. The
+     * sections' bytes are kept only when {@code keepSections}; no tensor is made.
+     */
+    private static Verified readVerified(Path path, boolean keepSections) {
         String where = "its header";
         try (InputStream raw = new BufferedInputStream(openRaw(path), 1 << 16)) {
             CRC32 crc = new CRC32();
@@ -182,8 +178,8 @@ public final class Checkpoint implements AutoCloseable {
             CheckpointInfo info = readHeader(path, in);
             int count = in.readInt();
             if (count < 0 || count > 64) throw new InvalidInputException(path, "corrupt checkpoint: " + count + " sections");
-            // Read every section and verify the checksum before parsing, so corruption reads as such.
-            Map<String, byte[]> raws = new LinkedHashMap<>();
+            Map<String, byte[]> sections = new LinkedHashMap<>();
+            byte[] buf = new byte[1 << 16];
             for (int i = 0; i < count; i++) {
                 String name = in.readUTF();
                 where = "section " + name;
@@ -191,29 +187,26 @@ public final class Checkpoint implements AutoCloseable {
                 if (length < 0 || length > Integer.MAX_VALUE - 16) {
                     throw new InvalidInputException(path, "corrupt checkpoint: section " + name + " has length " + length);
                 }
-                raws.put(name, readExactly(in, (int) length));
+                if (keepSections) {
+                    sections.put(name, readExactly(in, (int) length));
+                } else {
+                    for (long left = length; left > 0; ) {
+                        int n = in.read(buf, 0, (int) Math.min(buf.length, left));
+                        if (n < 0) throw new EOFException();
+                        left -= n;
+                    }
+                }
             }
             where = "its checksum";
             long expected = crc.getValue();
             long stored = new DataInputStream(raw).readLong();
             if (stored != expected) throw new InvalidInputException(path, "checkpoint is corrupt (checksum mismatch)");
-            for (Map.Entry<String, byte[]> e : raws.entrySet()) {
-                try (DataInputStream section = new DataInputStream(new ByteArrayInputStream(e.getValue()))) {
-                    sections.put(e.getKey(), ModelWeights.load(section, manager));
-                } catch (InvalidInputException ex) {
-                    throw new InvalidInputException(path, "section " + e.getKey() + ": " + ex.getMessage(), ex);
-                }
-            }
-            return new Checkpoint(info, sections);
+            if (raw.read() >= 0) throw new InvalidInputException(path, "checkpoint is corrupt (bytes after its checksum)");
+            return new Verified(info, sections);
         } catch (EOFException e) {
-            closeAll(sections);
             throw new InvalidInputException(path, "checkpoint is truncated (ends inside " + where + ")", e);
         } catch (IOException e) {
-            closeAll(sections);
             throw new InvalidInputException(path, "cannot read checkpoint: " + e.getMessage(), e);
-        } catch (RuntimeException e) {
-            closeAll(sections);
-            throw e;
         }
     }
 
