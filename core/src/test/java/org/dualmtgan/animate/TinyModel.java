@@ -70,16 +70,7 @@ public final class TinyModel {
      * training checkpoint to {@code file}: for the mechanics of keypoint-only options.
      */
     public static Path keypointModel(Path file) throws IOException {
-        ModelConfig cfg = config();
-        cfg.motion = "keypoints";
-        cfg.keypoints = 3;
-        cfg.motionDim = 4;
-        cfg.motionCodeDim = 6;
-        cfg.trajectoryHidden = 8;
-        cfg.pairs = 2;
-        cfg.lambdaC = 0;
-        cfg.lambdaM = 0;
-        cfg.lambdaLatent = 0;
+        ModelConfig cfg = org.dualmtgan.model.TinyModels.keypoints(config());
         try (NDManager manager = NDManager.newBaseManager(Device.cpu());
              DualMtgan model = DualMtgan.create(cfg, manager, 3)) {
             CheckpointInfo info = new CheckpointInfo();

@@ -1,13 +1,13 @@
 package org.dualmtgan.eval;
 
-import org.dualmtgan.SharedData;
-import org.dualmtgan.train.Ablation;
 import org.dualmtgan.InvalidInputException;
+import org.dualmtgan.SharedData;
 import org.dualmtgan.animate.TinyModel;
 import org.dualmtgan.cli.CliRun.Result;
 import org.dualmtgan.model.ModelConfig;
 import org.dualmtgan.run.Checkpoint;
 import org.dualmtgan.run.TrainConfig;
+import org.dualmtgan.train.Ablation;
 import org.dualmtgan.train.Trainer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

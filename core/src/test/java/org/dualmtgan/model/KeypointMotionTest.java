@@ -33,19 +33,8 @@ class KeypointMotionTest {
         c.frames = 4;
         c.width = 4;
         c.contentDim = 8;
-        c.motion = "keypoints";
-        c.keypoints = 3;
-        c.motionDim = 4;
-        c.motionCodeDim = 6;
-        c.trajectoryHidden = 8;
-        c.pairs = 2;
-        c.lambdaC = 0;
-        c.lambdaV = 0;
-        c.lambdaLatent = 0;
-        c.lambdaI = 0;
-        c.lambdaM = 0;
         c.lr = 2e-3;
-        return c;
+        return TinyModels.keypoints(c);
     }
 
     @Test

@@ -6,8 +6,8 @@ import ai.djl.ndarray.types.Shape;
 
 import java.util.SplittableRandom;
 
-/** Tiny configs and seeded inputs shared by the model tests. */
-final class TinyModels {
+/** Tiny configs and seeded inputs shared by the model tests (and the keypoint settings by other packages' tests). */
+public final class TinyModels {
     private TinyModels() {}
 
     static ModelConfig tiny(int size, int frames) {
@@ -20,6 +20,25 @@ final class TinyModels {
         c.motionCodeDim = 8;
         c.warmupSteps = 0;
         c.rampSteps = 0;
+        return c;
+    }
+
+    /**
+     * Switches {@code c} to a tiny keypoint motion code: K = 3, z of 4, LSTM state 8, 2 pairs a clip,
+     * and the terms that mode refuses or that a tiny run does not need off (L_C, L_V, latent, D_I, L_M).
+     */
+    public static ModelConfig keypoints(ModelConfig c) {
+        c.motion = "keypoints";
+        c.keypoints = 3;
+        c.motionDim = 4;
+        c.motionCodeDim = 6;
+        c.trajectoryHidden = 8;
+        c.pairs = 2;
+        c.lambdaC = 0;
+        c.lambdaV = 0;
+        c.lambdaLatent = 0;
+        c.lambdaI = 0;
+        c.lambdaM = 0;
         return c;
     }
 

@@ -1,8 +1,5 @@
 package org.dualmtgan.train;
 
-import org.dualmtgan.run.Checkpoint;
-import org.dualmtgan.run.CheckpointInfo;
-import org.dualmtgan.run.TrainConfig;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -10,7 +7,11 @@ import org.dualmtgan.data.ClipSampler;
 import org.dualmtgan.model.DualMtgan;
 import org.dualmtgan.model.Losses;
 import org.dualmtgan.model.ModelConfig;
+import org.dualmtgan.model.TinyModels;
 import org.dualmtgan.model.TrajectoryStep;
+import org.dualmtgan.run.Checkpoint;
+import org.dualmtgan.run.CheckpointInfo;
+import org.dualmtgan.run.TrainConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,21 +28,6 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /** The motion prior stage: windows of detected keypoints, a step that trains the prior only, the stage end to end. */
 class MotionFitTest {
-
-    /** A tiny keypoint-motion model config (the image stage's losses off but L_rec, L_eq, L_traj, L_KL). */
-    static void keypointModel(ModelConfig c) {
-        c.motion = "keypoints";
-        c.keypoints = 3;
-        c.motionDim = 4;
-        c.motionCodeDim = 6;
-        c.trajectoryHidden = 8;
-        c.pairs = 2;
-        c.lambdaC = 0;
-        c.lambdaV = 0;
-        c.lambdaLatent = 0;
-        c.lambdaI = 0;
-        c.lambdaM = 0;
-    }
 
     @Test
     void windowsFollowTheSamplersStrideAndHoldTheLastFrameOfShortVideos() {
@@ -76,7 +62,7 @@ class MotionFitTest {
         c.frames = 6;
         c.width = 4;
         c.contentDim = 8;
-        keypointModel(c);
+        TinyModels.keypoints(c);
         try (NDManager manager = NDManager.newBaseManager();
              DualMtgan model = DualMtgan.create(c, manager, 5)) {
             Map<String, NDArray> prior = TrajectoryStep.priorParameters(model);
@@ -118,7 +104,7 @@ class MotionFitTest {
             for (Path f : frames.toList()) Files.copy(f, held.resolve(video.getFileName()).resolve(f.getFileName()));
         }
         TrainConfig cfg = TrainerTest.tiny(2);
-        keypointModel(cfg.model);
+        TinyModels.keypoints(cfg.model);
         cfg.model.motionCodeDim = 2 * cfg.model.keypoints;
         cfg.model.frames = 4;
         cfg.train.evalEvery = 2;

@@ -1,9 +1,9 @@
 package org.dualmtgan.train;
 
-import org.dualmtgan.run.Checkpoint;
-import org.dualmtgan.run.TrainConfig;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import org.dualmtgan.run.Checkpoint;
+import org.dualmtgan.run.TrainConfig;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

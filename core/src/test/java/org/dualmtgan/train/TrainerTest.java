@@ -1,12 +1,12 @@
 package org.dualmtgan.train;
 
-import org.dualmtgan.SharedData;
-import org.dualmtgan.run.Checkpoint;
-import org.dualmtgan.run.TrainConfig;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import org.dualmtgan.InvalidInputException;
+import org.dualmtgan.SharedData;
 import org.dualmtgan.cli.Main;
+import org.dualmtgan.run.Checkpoint;
+import org.dualmtgan.run.TrainConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
