@@ -3,9 +3,8 @@ package org.dualmtgan.cli;
 import org.dualmtgan.InvalidInputException;
 import org.dualmtgan.animate.Animator;
 import org.dualmtgan.media.ContactSheet;
-import org.dualmtgan.media.MediaReader;
-import org.dualmtgan.media.MediaWriter;
 import org.dualmtgan.media.MediaWriter.OutputFormat;
+import org.dualmtgan.media.MediaWriter;
 import org.dualmtgan.media.Preprocess;
 import org.dualmtgan.media.Video;
 import org.dualmtgan.util.AtomicFiles;
@@ -129,11 +128,6 @@ public final class AnimateSupport {
         }
     }
 
-    /** Numbered names {@code prefix-00, prefix-01, ...}, at least two digits. */
-    public static List<String> numbered(String prefix, int n) {
-        return MediaWriter.numbered(prefix, n);
-    }
-
     /** The format an output file or folder names; a trailing separator means a folder of frames. */
     static OutputFormat fileFormat(String out) {
         if (out.endsWith("/") || out.endsWith(File.separator)) return OutputFormat.FRAMES;
@@ -149,11 +143,6 @@ public final class AnimateSupport {
         }
     }
 
-    /** The file name of output {@code base} in {@code format} ({@code frames}: a folder). */
-    public static String fileName(String base, OutputFormat format) {
-        return format.fileName(base);
-    }
-
     /** A sheet path must be a .png. */
     static void checkSheet(Path sheet) {
         if (sheet != null && !sheet.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".png")) {
@@ -166,30 +155,20 @@ public final class AnimateSupport {
         if (Files.exists(dir) && !Files.isDirectory(dir)) throw new InvalidInputException(dir, "exists and is not a folder");
     }
 
-    /** A whole video at model size; {@code maxFrames > 0} keeps at most that many from the start. */
-    public static Video readVideo(Path path, int size, int maxFrames) {
-        return readVideo(path, size, maxFrames, Preprocess.Crop.center());
-    }
-
-    /** As {@link #readVideo(Path, int, int)} with {@code crop} instead of the centred square. */
-    public static Video readVideo(Path path, int size, int maxFrames, Preprocess.Crop crop) {
-        return MediaReader.readForModel(path, size, maxFrames, crop);
-    }
-
     /**
      * Writes {@code videos} into {@code dir} as {@code names[i]} in {@code format}. A new folder
      * appears complete or not at all; into an existing one each file is written atomically.
      */
     static List<Path> writeAll(Path dir, List<String> names, List<Video> videos, OutputFormat format) {
         List<Path> written = new ArrayList<>();
-        for (String n : names) written.add(dir.resolve(fileName(n, format)));
+        for (String n : names) written.add(dir.resolve(format.fileName(n)));
         if (Files.isDirectory(dir)) {
             for (int i = 0; i < videos.size(); i++) MediaWriter.write(videos.get(i), written.get(i), format);
             return written;
         }
         try {
             AtomicFiles.writeDirectory(dir, tmp -> {
-                for (int i = 0; i < videos.size(); i++) MediaWriter.write(videos.get(i), tmp.resolve(fileName(names.get(i), format)), format);
+                for (int i = 0; i < videos.size(); i++) MediaWriter.write(videos.get(i), tmp.resolve(format.fileName(names.get(i))), format);
             });
         } catch (IOException e) {
             throw new InvalidInputException(dir, "cannot write: " + e.getMessage(), e);

@@ -3,6 +3,7 @@ package org.dualmtgan.cli;
 import org.dualmtgan.InvalidInputException;
 import org.dualmtgan.animate.Animator;
 import org.dualmtgan.media.MediaReader;
+import org.dualmtgan.media.MediaWriter;
 import org.dualmtgan.media.Video;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -82,7 +83,7 @@ public final class GenerateCommand implements Callable<Integer> {
                 rows.add(videos.get(i));
                 labels.add("seed " + seed + " #" + i);
             }
-            List<Path> written = output.write(AnimateSupport.numbered("sample", samples), videos, rows, labels);
+            List<Path> written = output.write(MediaWriter.numbered("sample", samples), videos, rows, labels);
             spec.commandLine().getOut().printf(Locale.ROOT, "%s: %d samples of %s (%s .. %s), seed %d%s, %.2f s%n", output.out, samples,
                     AnimateSupport.describe(videos.get(0)), written.get(0).getFileName(), written.get(written.size() - 1).getFileName(),
                     seed, output.sheet ? ", sheet.png" : "", AnimateSupport.seconds(t0));

@@ -3,6 +3,7 @@ package org.dualmtgan.cli;
 import org.dualmtgan.InvalidInputException;
 import org.dualmtgan.animate.Animator;
 import org.dualmtgan.media.MediaReader;
+import org.dualmtgan.media.MediaWriter;
 import org.dualmtgan.media.Video;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -59,12 +60,12 @@ public final class InterpolateCommand implements Callable<Integer> {
         try (Animator animator = model.open()) {
             int t = animator.clipLength();
             Video y = MediaReader.readFirstFrames(image, 1, animator.size());
-            Video a = AnimateSupport.readVideo(motionA, animator.size(), t);
-            Video b = AnimateSupport.readVideo(motionB, animator.size(), t);
+            Video a = MediaReader.readForModel(motionA, animator.size(), t, null);
+            Video b = MediaReader.readForModel(motionB, animator.size(), t, null);
             List<Video> videos = animator.interpolate(y, a, b, steps);
             List<String> labels = new ArrayList<>();
             for (int j = 0; j < steps; j++) labels.add(String.format(Locale.ROOT, "a=%.2f", 1.0 - (double) j / (steps - 1)));
-            output.write(AnimateSupport.numbered("step", steps), videos, videos, labels);
+            output.write(MediaWriter.numbered("step", steps), videos, videos, labels);
             spec.commandLine().getOut().printf(Locale.ROOT, "%s: %d videos of %s, motion A -> B%s, %.2f s%n", output.out, steps,
                     AnimateSupport.describe(videos.get(0)), output.sheet ? ", sheet.png" : "", AnimateSupport.seconds(t0));
             spec.commandLine().getOut().flush();

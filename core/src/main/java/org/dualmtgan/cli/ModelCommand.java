@@ -1,14 +1,14 @@
 package org.dualmtgan.cli;
 
 import org.dualmtgan.animate.BundledModels;
-import org.dualmtgan.train.ModelBundle;
 import org.dualmtgan.run.Checkpoint;
 import org.dualmtgan.run.CheckpointInfo;
 import org.dualmtgan.run.ModelSummary;
-import picocli.CommandLine;
+import org.dualmtgan.train.ModelBundle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;

@@ -1,6 +1,7 @@
 package org.dualmtgan.cli;
 
 import org.dualmtgan.animate.Animator;
+import org.dualmtgan.media.MediaReader;
 import org.dualmtgan.media.Video;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -40,7 +41,7 @@ public final class ReconstructCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         Path outPath = output.check(video, "input video");
         try (Animator animator = model.open()) {
-            Video v = AnimateSupport.readVideo(video, animator.size(), output.maxFrames);
+            Video v = MediaReader.readForModel(video, animator.size(), output.maxFrames, null);
             Video result = animator.reconstruct(v);
             String written = output.write(result, List.of(v, result), List.of("video", "reconstruction"));
             spec.commandLine().getOut().printf(Locale.ROOT, "%s: %s, %s, %.2f s%n", outPath, AnimateSupport.describe(result),

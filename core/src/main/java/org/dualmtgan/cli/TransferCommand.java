@@ -63,7 +63,7 @@ public final class TransferCommand implements Callable<Integer> {
         Preprocess.Crop vCrop = Preprocess.Crop.parseOption(drivingCrop);
         try (Animator animator = model.open()) {
             Video y = MediaReader.readFirstFrames(image, 1, animator.size(), yCrop);
-            Video v = AnimateSupport.readVideo(driving, animator.size(), output.maxFrames, vCrop);
+            Video v = MediaReader.readForModel(driving, animator.size(), output.maxFrames, vCrop);
             Video result = animator.transfer(y, v, absolute);
             String written = output.write(result, List.of(y, v, result), List.of("image", "driving", "result"));
             spec.commandLine().getOut().printf(Locale.ROOT, "%s: %s at %.3g fps, %s, %.2f s%n", outPath,

@@ -64,11 +64,10 @@ public final class TrajectoryStep {
         SplittableRandom r = new SplittableRandom(DualMtgan.mix(runSeed, "trajectory step " + step));
         float[] eps = Losses.Draws.gaussian(r, b * cfg.motionDim);
         Map<String, Float> out = new LinkedHashMap<>();
-        Map<String, NDArray> all = model.parameters(DualMtgan.Side.GENERATOR);
         try (NDManager scope = model.manager().newSubManager()) {
             model.tempAttachTo(scope);
             scope.tempAttachAll(trajectories);
-            TrainingStep.zeroGradients(all);
+            TrainingStep.zeroGradients(parameters);
             try (GradientCollector collector = scope.getEngine().newGradientCollector()) {
                 Losses.Terms terms = losses.computeTrajectory(trajectories, eps);
                 for (String name : TERMS) out.put(name, 0f);
@@ -82,11 +81,11 @@ public final class TrajectoryStep {
             try {
                 TrainingStep.checkGradients(parameters, step);
             } catch (NonFiniteLossException e) {
-                TrainingStep.zeroGradients(all);
+                TrainingStep.zeroGradients(parameters);
                 throw e;
             }
             optimizer.update(parameters);
-            TrainingStep.zeroGradients(all);
+            TrainingStep.zeroGradients(parameters);
         }
         return out;
     }
