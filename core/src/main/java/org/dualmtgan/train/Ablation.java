@@ -1,11 +1,11 @@
 package org.dualmtgan.train;
 
+import org.dualmtgan.InvalidInputException;
+import org.dualmtgan.animate.Animator;
 import org.dualmtgan.eval.EvalData;
 import org.dualmtgan.eval.EvalReport;
 import org.dualmtgan.eval.EvalResult;
 import org.dualmtgan.eval.Evaluation;
-import org.dualmtgan.InvalidInputException;
-import org.dualmtgan.animate.Animator;
 import org.dualmtgan.model.ModelConfig;
 import org.dualmtgan.run.Checkpoint;
 import org.dualmtgan.run.TrainConfig;

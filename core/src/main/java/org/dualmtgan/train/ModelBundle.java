@@ -1,19 +1,19 @@
 package org.dualmtgan.train;
 
-import org.dualmtgan.animate.Animator;
-import org.dualmtgan.animate.BundledModels;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import org.dualmtgan.InvalidInputException;
+import org.dualmtgan.animate.Animator;
+import org.dualmtgan.animate.BundledModels;
 import org.dualmtgan.media.Video;
 import org.dualmtgan.run.Checkpoint;
 import org.dualmtgan.run.CheckpointInfo;
 import org.dualmtgan.run.ModelSummary;
 import org.dualmtgan.util.AtomicFiles;
-import org.dualmtgan.util.ShownPaths;
 import org.dualmtgan.util.ProjectInfo;
+import org.dualmtgan.util.ShownPaths;
 
 import java.io.IOException;
 import java.nio.file.Files;
