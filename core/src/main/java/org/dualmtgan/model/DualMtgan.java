@@ -368,7 +368,7 @@ public final class DualMtgan implements AutoCloseable {
             if (img == null) return motionDecoder.decodeSteps(steps, false);
             NDArray first = detect(img, false).reshape(zs.get(0), -1);
             NDArray cond = first.expandDims(1).broadcast(new Shape(zs.get(0), zs.get(1), first.getShape().get(1)));
-            return motionDecoder.decodeSteps(steps.concat(cond, 2), false);
+            return motionDecoder.decodeSteps(unwhiten(steps, first).concat(cond, 2), false);
         });
     }
 
@@ -378,13 +378,13 @@ public final class DualMtgan implements AutoCloseable {
      */
     public NDList trajectoryPosterior(NDArray first, NDArray displacements) {
         requireKeypoints("the trajectory posterior");
-        return keypointEncoder.posterior(first, displacements, false);
+        return whitened(first, keypointEncoder.posterior(first, displacements, false));
     }
 
     /** R(z, kp^1): displacements (B, frames, 2K) from latents (B, latentDim()) and first keypoints (B, 2K) (keypoint motion). */
     public NDArray decodeTrajectory(NDArray z, NDArray first, int frames) {
         requireKeypoints("trajectory decoding");
-        return motionDecoder.decode(z.concat(first, 1), frames, false);
+        return motionDecoder.decode(unwhiten(z, first).concat(first, 1), frames, false);
     }
 
     /** G(E_C(image), m): frames (B, T, 3, S, S) from per-frame motion codes m (B, T, motionCodeDim). */
@@ -437,14 +437,26 @@ public final class DualMtgan implements AutoCloseable {
         if (!keypointMotion()) return motionEncoder.forward(false, video);
         NDArray kp = videoKeypoints(video);
         NDArray first = kp.get(":, 0");
-        return keypointEncoder.posterior(first, kp.sub(first.expandDims(1)), false);
+        return whitened(first, keypointEncoder.posterior(first, kp.sub(first.expandDims(1)), false));
     }
 
     /** R(z) for {@code frames} steps; R(z, kp(images)) in keypoint mode. */
     private NDArray decode(NDArray z, int frames, NDArray images) {
         if (!keypointMotion()) return motionDecoder.decode(z, frames, false);
         NDArray first = detect(images, false).reshape(z.getShape().get(0), -1);
-        return motionDecoder.decode(z.concat(first, 1), frames, false);
+        return motionDecoder.decode(unwhiten(z, first).concat(first, 1), frames, false);
+    }
+
+    /**
+     * The public latents are standard normal under every prior: with a learned prior p(z | kp^1) a
+     * posterior is whitened by it, and a latent e is mapped back to mu_p + sigma_p e before R.
+     */
+    private NDList whitened(NDArray first, NDList q) {
+        return keypointEncoder.learnedPrior() ? KeypointEncoder.whiten(q, keypointEncoder.prior(first, false)) : q;
+    }
+
+    private NDArray unwhiten(NDArray e, NDArray first) {
+        return keypointEncoder.learnedPrior() ? KeypointEncoder.unwhiten(e, keypointEncoder.prior(first, false)) : e;
     }
 
     /** G over (B, T) motion codes for images (B, 3, S, S): frames (B, T, 3, S, S). */

@@ -27,6 +27,8 @@ public final class KeypointEncoder extends ModelBlock {
     private final Dense input;
     private final LstmCell lstm;
     private final Dense posterior;
+    private final Dense priorHidden;
+    private final Dense prior;
 
     public KeypointEncoder(ModelConfig cfg) {
         this.motionDim = cfg.motionDim;
@@ -36,6 +38,13 @@ public final class KeypointEncoder extends ModelBlock {
         input = addChildBlock("input", new Dense(4 * cfg.keypoints, hidden));
         lstm = addChildBlock("lstm", new LstmCell(hidden, hidden));
         posterior = addChildBlock("posterior", new Dense(hidden, 2 * cfg.motionDim));
+        if (cfg.learnedPrior()) {
+            priorHidden = addChildBlock("priorHidden", new Dense(2 * cfg.keypoints, hidden));
+            prior = addChildBlock("prior", new Dense(hidden, 2 * cfg.motionDim));
+        } else {
+            priorHidden = null;
+            prior = null;
+        }
     }
 
     /** Keypoints of frames (N, 3, S, S): (N, K, 2). */
@@ -46,6 +55,50 @@ public final class KeypointEncoder extends ModelBlock {
     /** q(z | displacements, first keypoints): (mu, logvar), each (B, motionDim). */
     public NDList posterior(NDArray first, NDArray displacements, boolean training) {
         return forward(training, first, displacements);
+    }
+
+    /** Whether {@code name} (as in DualMtgan.allParameters) belongs to the learned prior's head. */
+    public static boolean isPriorParameter(String name) {
+        return name.startsWith("E_M.prior");
+    }
+
+    /** Whether the prior is learned ({@link ModelConfig#trajectoryPrior}); otherwise it is N(0, I). */
+    public boolean learnedPrior() {
+        return prior != null;
+    }
+
+    /** p(z | first keypoints) (B, 2K): (mu_p, logvar_p), each (B, motionDim); N(0, I) when not learned. */
+    public NDList prior(NDArray first, boolean training) {
+        long b = first.getShape().get(0);
+        if (prior == null) {
+            NDArray zero = first.getManager().zeros(new Shape(b, motionDim));
+            return new NDList(zero, zero);
+        }
+        NDArray h = Activation.leakyRelu(priorHidden.forward(first, training), DownStack.SLOPE);
+        NDArray p = prior.forward(h, training);
+        NDArray lv = p.get(":, " + motionDim + ":").clip(-MotionEncoder.LOGVAR_LIMIT, MotionEncoder.LOGVAR_LIMIT);
+        return new NDList(p.get(":, :" + motionDim), lv);
+    }
+
+    /**
+     * A posterior (mu, logvar) whitened by the prior (mu_p, logvar_p): ((mu - mu_p) / sigma_p,
+     * logvar - logvar_p). KL(q || p) equals the whitened posterior's KL against N(0, I), and a
+     * whitened latent e maps back to z = mu_p + sigma_p e ({@link #unwhiten}).
+     */
+    public static NDList whiten(NDList q, NDList p) {
+        NDArray invSigma = Scalars.mul(p.get(1), -0.5).exp();
+        return new NDList(q.get(0).sub(p.get(0)).mul(invSigma), q.get(1).sub(p.get(1)));
+    }
+
+    /** z = mu_p + sigma_p e for whitened latents e (B, motionDim), or (B, T, motionDim) with one prior per row. */
+    public static NDArray unwhiten(NDArray e, NDList p) {
+        NDArray mu = p.get(0);
+        NDArray sigma = Scalars.mul(p.get(1), 0.5).exp();
+        if (e.getShape().dimension() == 3) {
+            mu = mu.expandDims(1);
+            sigma = sigma.expandDims(1);
+        }
+        return e.mul(sigma).add(mu);
     }
 
     @Override

@@ -318,7 +318,7 @@ public final class Losses {
      *   L_rec  = mean over 2^k-pooled levels k = 0..log2(S)-3 of || G(x^1, kp^1 -> kp^t) - x^t ||_1
      *   L_eq   = || A kp(warp_{A,t}(x^t)) + t - kp(x^t) ||_1
      *   L_traj = || R(z, kp^1) - (kp^t - kp^1)_t ||_1,  z ~ q(z | (kp^t - kp^1)_t, kp^1)
-     *   L_KL   = KL(q || N(0, I))
+     *   L_KL   = KL(q || p),  p = N(0, I), or the learned prior p(z | kp^1)
      *   L_M    = || kp(G(x^1, kp^1 -> kp^t)) - kp^t ||_1   (the keypoints read back from the frames)
      *   L_GAN^I: D_I on (x^1, x^t) against (x^1, rendered x^t)
      * </pre>
@@ -355,7 +355,13 @@ public final class Losses {
         NDArray src = Generator.perFrame(x1, p);
         NDArray rendered = model.keypointGenerator().render(src, content, Generator.perFrame(kp1, p), kpDrv, true).get(0);
 
-        if (cfg.lambdaRec > 0) terms.generator.put(L_REC, pyramidL1(rendered, targets, Integer.numberOfTrailingZeros((int) size) - 2));
+        if (cfg.lambdaRec > 0) {
+            // Weighted per pixel by 1 + w |x^t - x^1| (recMotionWeight) so the few moving pixels count.
+            NDArray weight = cfg.recMotionWeight > 0
+                    ? Scalars.mul(targets.sub(src).abs().mean(new int[] {1}, true), cfg.recMotionWeight).add(1f)
+                    : null;
+            terms.generator.put(L_REC, pyramidL1(rendered, targets, Integer.numberOfTrailingZeros((int) size) - 2, weight));
+        }
         if (cfg.lambdaEq > 0) terms.generator.put(L_EQ, Keypoints.applyAffine(kpWarped, affine).sub(kpDrv).abs().mean());
 
         // The trajectory VAE on the keypoints, gradient stopped at the detector.
@@ -384,7 +390,7 @@ public final class Losses {
      * reparameterisation noise.
      * <pre>
      *   L_traj = || R(z, kp^1) - (kp^t - kp^1)_t ||_1,  z = mu + sigma * eps,  (mu, sigma) = q(z | (kp^t - kp^1)_t, kp^1)
-     *   L_KL   = KL(q || N(0, I))
+     *   L_KL   = KL(q || p),  p = N(0, I), or N(mu_p(kp^1), sigma_p(kp^1)^2) with trajectoryPrior "learned"
      *   total  = l_traj L_traj + l_KL L_KL
      * </pre>
      */
@@ -401,7 +407,8 @@ public final class Losses {
         int t = (int) traj.getShape().get(1);
         NDArray first = traj.get(":, 0");
         NDArray disp = traj.sub(first.expandDims(1));
-        NDList q = model.keypointEncoder().posterior(first, disp, true);
+        KeypointEncoder encoder = model.keypointEncoder();
+        NDList q = encoder.posterior(first, disp, true);
         NDArray mu = q.get(0);
         NDArray logvar = q.get(1);
         if (cfg.lambdaTraj > 0) {
@@ -412,7 +419,9 @@ public final class Losses {
         }
         NDArray klObjective = null;
         if (cfg.lambdaKL > 0) {
-            NDArray perDim = klPerDimension(mu, logvar);
+            // KL(q || p): against N(0, I), or against the learned prior as the whitened posterior's KL.
+            NDList w = encoder.learnedPrior() ? KeypointEncoder.whiten(q, encoder.prior(first, true)) : q;
+            NDArray perDim = klPerDimension(w.get(0), w.get(1));
             terms.generator.put(L_KL, perDim.sum());
             if (cfg.klFreeBits > 0) klObjective = Scalars.maximum(perDim, cfg.klFreeBits).sum();
         }
@@ -437,10 +446,20 @@ public final class Losses {
 
     /** Mean L1 of a and b (N, C, S, S) over {@code levels} scales: full, then average-pooled by 2, 4, ... */
     static NDArray pyramidL1(NDArray a, NDArray b, int levels) {
-        NDArray sum = a.sub(b).abs().mean();
-        for (int level = 1; level < levels; level++) {
+        return pyramidL1(a, b, levels, null);
+    }
+
+    /**
+     * As {@link #pyramidL1(NDArray, NDArray, int)}, each pixel's error multiplied by {@code weight}
+     * (N, 1, S, S; pooled with the frames at coarser scales), or plain when it is null.
+     */
+    static NDArray pyramidL1(NDArray a, NDArray b, int levels, NDArray weight) {
+        NDArray sum = null;
+        for (int level = 0; level < levels; level++) {
             int f = 1 << level;
-            sum = sum.add(pool(a, f).sub(pool(b, f)).abs().mean());
+            NDArray err = level == 0 ? a.sub(b).abs() : pool(a, f).sub(pool(b, f)).abs();
+            if (weight != null) err = err.mul(level == 0 ? weight : pool(weight, f));
+            sum = sum == null ? err.mean() : sum.add(err.mean());
         }
         return Scalars.div(sum, levels);
     }

@@ -47,6 +47,13 @@ public class ModelConfig {
     public int pairs = 4;
     /** Width of the trajectory encoder's and R's LSTM state (keypoint motion). */
     public int trajectoryHidden = 128;
+    /**
+     * The motion latent's prior (keypoint motion): "standard", N(0, I); or "learned", N(mu_p, sigma_p^2)
+     * from the first frame's keypoints (as SVG-LP's learned prior), so a pose gets the motions that
+     * start from it. The API's latents stay standard normal either way: a learned prior's latents are
+     * whitened by it, (z - mu_p) / sigma_p.
+     */
+    public String trajectoryPrior = "standard";
 
     // Loss weights (METHOD.md defaults).
     public double lambdaRec = 10;
@@ -140,6 +147,11 @@ public class ModelConfig {
         return "keypoints".equals(motion);
     }
 
+    /** Whether the motion latent has a prior learned from the first keypoints ({@link #trajectoryPrior}). */
+    public boolean learnedPrior() {
+        return "learned".equals(trajectoryPrior);
+    }
+
     /** Throws {@link InvalidInputException} with a clear message when a value is out of range. */
     public void validate() {
         if (size != 32 && size != 64 && size != 128) {
@@ -170,6 +182,12 @@ public class ModelConfig {
         positive("keypoints", keypoints, 64);
         positive("pairs", pairs, 64);
         positive("trajectoryHidden", trajectoryHidden, 4096);
+        if (!"standard".equals(trajectoryPrior) && !"learned".equals(trajectoryPrior)) {
+            throw new InvalidInputException("model config: trajectoryPrior must be \"standard\" or \"learned\", got \"" + trajectoryPrior + "\"");
+        }
+        if ("learned".equals(trajectoryPrior) && !keypointMotion()) {
+            throw new InvalidInputException("model config: trajectoryPrior \"learned\" needs motion \"keypoints\"");
+        }
         if (keypointMotion()) {
             if (motionCodeDim != 2 * keypoints) {
                 throw new InvalidInputException("model config: motion \"keypoints\" needs motionCodeDim = 2 * keypoints = "
@@ -224,6 +242,7 @@ public class ModelConfig {
         c.klFreeBits = klFreeBits; c.recMotionWeight = recMotionWeight; c.logvarOffset = logvarOffset; c.warpPyramid = warpPyramid;
         c.motionInputGain = motionInputGain;
         c.motion = motion; c.keypoints = keypoints; c.pairs = pairs; c.trajectoryHidden = trajectoryHidden;
+        c.trajectoryPrior = trajectoryPrior;
         c.lambdaEq = lambdaEq; c.lambdaTraj = lambdaTraj;
         c.warmupSteps = warmupSteps; c.rampSteps = rampSteps;
         c.lr = lr; c.beta1 = beta1; c.beta2 = beta2; c.eps = eps;

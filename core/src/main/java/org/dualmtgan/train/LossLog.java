@@ -38,6 +38,8 @@ public final class LossLog {
     // Running sums since the last row.
     private final Map<String, double[]> pending = new LinkedHashMap<>();
     private int pendingCount;
+    // Values measured once for the current row (held-out scores): written as they are, not averaged.
+    private final Map<String, Double> measured = new LinkedHashMap<>();
     private boolean lastPlotLogarithmic;
 
     private LossLog(Path csv) {
@@ -93,10 +95,20 @@ public final class LossLog {
         pendingCount++;
     }
 
+    /**
+     * Values measured once for the current row, such as held-out scores: written as they are, where
+     * {@link #accumulate} would average them with the window's steps.
+     */
+    public void record(Map<String, Float> values) {
+        values.forEach((k, v) -> measured.put(k, v.doubleValue()));
+    }
+
     /** Closes the current row at {@code step}; nothing happens when no step was accumulated. */
     public void endRow(long step, double wallSeconds) {
         if (pendingCount == 0) return;
-        for (String k : pending.keySet()) {
+        List<String> names = new ArrayList<>(pending.keySet());
+        for (String k : measured.keySet()) if (!names.contains(k)) names.add(k);
+        for (String k : names) {
             if (!terms.contains(k)) {
                 if (!steps.isEmpty()) {
                     // A term appearing late: earlier rows get NaN for it.
@@ -113,13 +125,15 @@ public final class LossLog {
         double[] row = new double[terms.size()];
         for (int k = 0; k < row.length; k++) {
             double[] sum = pending.get(terms.get(k));
-            row[k] = sum == null ? Double.NaN : sum[0] / pendingCount;
+            Double once = measured.get(terms.get(k));
+            row[k] = once != null ? once : sum == null ? Double.NaN : sum[0] / pendingCount;
         }
         steps.add(new long[] {step});
         walls.add(new double[] {wallSeconds});
         values.add(row);
         pending.clear();
         pendingCount = 0;
+        measured.clear();
     }
 
     /**

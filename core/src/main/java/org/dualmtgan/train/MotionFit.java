@@ -14,6 +14,7 @@ import org.dualmtgan.data.Datasets;
 import org.dualmtgan.data.Subset;
 import org.dualmtgan.media.Video;
 import org.dualmtgan.model.DualMtgan;
+import org.dualmtgan.model.KeypointEncoder;
 import org.dualmtgan.model.Losses;
 import org.dualmtgan.model.NonFiniteLossException;
 import org.dualmtgan.model.TrajectoryStep;
@@ -94,8 +95,15 @@ public final class MotionFit {
              DualMtgan model = DualMtgan.create(cfg.model, manager, t.seed)) {
             Map<String, Map<String, NDArray>> optimizers = new LinkedHashMap<>();
             try (Checkpoint ckpt = Checkpoint.load(source, manager)) {
-                Checkpoint.requireSameArchitecture(source, ckpt.parameters(), model.allParameters());
-                model.loadParameters(ckpt.parameters());
+                // A learned prior may be fitted onto a model trained with N(0, I): its head starts from its initialisation.
+                Map<String, NDArray> params = new LinkedHashMap<>(ckpt.parameters());
+                if (cfg.model.learnedPrior()) {
+                    model.allParameters().forEach((k, v) -> {
+                        if (KeypointEncoder.isPriorParameter(k) && !params.containsKey(k)) params.put(k, v.duplicate());
+                    });
+                }
+                Checkpoint.requireSameArchitecture(source, params, model.allParameters());
+                model.loadParameters(params);
                 for (String s : List.of(Checkpoint.GENERATOR_OPTIMIZER, Checkpoint.DISCRIMINATOR_OPTIMIZER)) {
                     if (ckpt.hasSection(s)) optimizers.put(s, copy(ckpt.section(s), manager));
                 }
@@ -133,7 +141,7 @@ public final class MotionFit {
                 boolean evaluate = done % t.motionEvalEvery == 0 || done == t.motionSteps;
                 if (evaluate && held != null) {
                     Map<String, Float> scores = score(model, held, t.evalSamples, t.seed, manager);
-                    log.accumulate(scores);
+                    log.record(scores);
                     double s = scores.get(POSTERIOR_L1) + scores.get(BEST_L1) + scores.get(MEAN_L1);
                     boolean better = s < best;
                     if (better) {

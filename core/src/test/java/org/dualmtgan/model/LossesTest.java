@@ -2,6 +2,7 @@ package org.dualmtgan.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -174,6 +175,22 @@ class LossesTest {
             float[] c = objectiveAndEncoderGradient(plain, null);
             float[] d = objectiveAndEncoderGradient(weighted, null);
             assertTrue(d[2] > c[2], d[2] + " vs " + c[2]);
+        }
+    }
+
+    @Test
+    void theWeightedPyramidIsThePlainOneUnderAUnitWeightAndCountsWeightedPixelsMore() {
+        try (NDManager m = manager.newSubManager()) {
+            NDArray a = TinyModels.random(m, 1, 2, 3, 16, 16);
+            NDArray b = TinyModels.random(m, 2, 2, 3, 16, 16);
+            float plain = Losses.pyramidL1(a, b, 3).getFloat();
+            assertEquals(plain, Losses.pyramidL1(a, b, 3, m.ones(new Shape(2, 1, 16, 16))).getFloat(), 1e-6f);
+            assertEquals(2 * plain, Losses.pyramidL1(a, b, 3, m.full(new Shape(2, 1, 16, 16), 2f)).getFloat(), 1e-5f);
+            // Weight on the left half only: between the plain loss and twice it.
+            float[] w = new float[2 * 16 * 16];
+            for (int i = 0; i < w.length; i++) w[i] = (i % 16) < 8 ? 2f : 1f;
+            float half = Losses.pyramidL1(a, b, 3, m.create(w, new Shape(2, 1, 16, 16))).getFloat();
+            assertTrue(half > plain && half < 2 * plain, half + " vs " + plain);
         }
     }
 

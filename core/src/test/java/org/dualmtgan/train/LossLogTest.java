@@ -50,6 +50,24 @@ class LossLogTest {
     }
 
     @Test
+    void recordedValuesAreWrittenAsMeasuredNotAveragedWithTheWindow(@TempDir Path dir) throws IOException {
+        Path csv = dir.resolve("motion.csv");
+        LossLog log = LossLog.create(csv);
+        log.accumulate(losses(1f, 2f));
+        log.accumulate(losses(3f, 4f));
+        log.record(java.util.Map.of("heldout_l1", 0.25f));
+        log.endRow(2, 0.5);
+        log.accumulate(losses(5f, 6f));
+        log.endRow(3, 0.75);
+        log.flush();
+        List<String> lines = Files.readAllLines(csv);
+        assertEquals("step,wall_seconds,L_rec,L_D_I,heldout_l1", lines.get(0));
+        // The window's mean over its two steps, and the held-out score itself (not 0.25 / 3).
+        assertEquals("2,0.500,2.00000,3.00000,0.250000", lines.get(1));
+        assertEquals("3,0.750,5.00000,6.00000,NaN", lines.get(2));
+    }
+
+    @Test
     void plotIsAPngLogarithmicUnlessATermGoesNegative(@TempDir Path dir) throws IOException {
         LossLog log = LossLog.create(dir.resolve("losses.csv"));
         for (int s = 1; s <= 50; s++) {

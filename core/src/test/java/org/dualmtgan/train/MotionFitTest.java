@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import org.dualmtgan.data.ClipSampler;
 import org.dualmtgan.model.DualMtgan;
+import org.dualmtgan.model.KeypointEncoder;
 import org.dualmtgan.model.Losses;
 import org.dualmtgan.model.ModelConfig;
 import org.dualmtgan.model.TinyModels;
@@ -153,6 +154,19 @@ class MotionFitTest {
         assertEquals(0, TrainerTest.main(new StringWriter(), err, "fit-motion", "--from", best.toString(), "--out", again.toString(),
                 "--steps", "3"), err.toString());
         assertTrue(Files.isRegularFile(again.resolve("checkpoints").resolve(MotionFit.MOTION)));
+
+        // A learned prior fitted onto the same checkpoint (trained with N(0, I)): its head starts fresh and trains.
+        TrainConfig learned = TrainConfig.read(run.resolve("config.json"));
+        learned.model.trajectoryPrior = "learned";
+        Path lp = dir.resolve("lp");
+        Path lpConfig = dir.resolve("lp.json");
+        Files.writeString(lpConfig, learned.toJson());
+        assertEquals(0, TrainerTest.main(new StringWriter(), err, "fit-motion", "--from", best.toString(), "--config", lpConfig.toString(),
+                "--out", lp.toString(), "--steps", "3"), err.toString());
+        try (NDManager m = NDManager.newBaseManager();
+             Checkpoint b = Checkpoint.load(lp.resolve("checkpoints").resolve(MotionFit.MOTION), m)) {
+            assertTrue(b.parameters().keySet().stream().anyMatch(KeypointEncoder::isPriorParameter), b.parameters().keySet().toString());
+        }
     }
 
     @Test
