@@ -45,6 +45,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--steps", paramLabel = "N", description = "Total steps, overriding train.steps.")
     Long steps;
 
+    @Option(names = "--motion-steps", paramLabel = "N",
+            description = "Steps of the motion prior stage that follows the image stage (keypoint motion), overriding train.motionSteps; 0: none.")
+    Long motionSteps;
+
     @Option(names = "--batch", paramLabel = "B", description = "Clips per batch, overriding train.batch.")
     Integer batch;
 
@@ -88,6 +92,7 @@ public final class TrainCommand implements Callable<Integer> {
         }
         if (data != null) cfg.data.path = data.toString();
         if (steps != null) cfg.train.steps = steps;
+        if (motionSteps != null) cfg.train.motionSteps = motionSteps;
         if (batch != null) cfg.train.batch = batch;
         if (seed != null) cfg.train.seed = seed;
         cfg.validate();
