@@ -51,12 +51,26 @@ public class TrainSettings {
     public double motionLr = 1e-3;
     /** Score the prior on held-out trajectories every N steps of the motion prior stage (motion.csv). */
     public int motionEvalEvery = 250;
+    /**
+     * Augmentation of the motion prior stage's windows: each window's keypoints shifted by one
+     * offset drawn uniformly in [-motionShift, motionShift] per axis (keypoint coordinates span
+     * [-1, 1]), as if the person stood elsewhere; 0: off.
+     */
+    public double motionShift = 0;
+    /**
+     * As {@link #motionShift}: each window scaled about its first frame's keypoint centroid by a
+     * factor drawn in [1 - motionScale, 1 + motionScale] (displacements scale with it), as if the
+     * person were nearer or farther; 0: off.
+     */
+    public double motionScale = 0;
 
     public void validate() {
         if (motionSteps < 0) throw new InvalidInputException("train.motionSteps must be >= 0, got " + motionSteps);
         if (motionBatch < 2) throw new InvalidInputException("train.motionBatch must be >= 2, got " + motionBatch);
         if (!(motionLr > 0 && motionLr < 1)) throw new InvalidInputException("train.motionLr must be in (0, 1), got " + motionLr);
         if (motionEvalEvery < 1) throw new InvalidInputException("train.motionEvalEvery must be >= 1, got " + motionEvalEvery);
+        if (!(motionShift >= 0 && motionShift <= 1)) throw new InvalidInputException("train.motionShift must be in [0, 1], got " + motionShift);
+        if (!(motionScale >= 0 && motionScale < 1)) throw new InvalidInputException("train.motionScale must be in [0, 1), got " + motionScale);
         if (steps < 1) throw new InvalidInputException("train.steps must be >= 1, got " + steps);
         if (batch < 2) throw new InvalidInputException("train.batch must be >= 2 (targets are paired within a batch), got " + batch);
         if (checkpointEvery < 1) throw new InvalidInputException("train.checkpointEvery must be >= 1, got " + checkpointEvery);

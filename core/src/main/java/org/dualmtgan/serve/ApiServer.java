@@ -418,13 +418,13 @@ public final class ApiServer implements AutoCloseable {
         }
     }
 
-    /** {@code op} on a worker: counted in {@code running} (health) from its start, after the test hook. */
-    private Operations.Operation counted(Operations.Operation op) {
-        return (form, dir) -> {
+    /** {@code work} on a worker: counted in {@code running} (health) from its start, after the test hook. */
+    private Operations.Work counted(Operations.Work work) {
+        return () -> {
             running.incrementAndGet();
             try {
                 beforeWork.run();
-                return op.run(form, dir);
+                return work.compute();
             } finally {
                 running.decrementAndGet();
             }
@@ -434,7 +434,6 @@ public final class ApiServer implements AutoCloseable {
     /** A synthesis request: a slot or 503, the form into a fresh folder, the work on a worker, the folder removed. */
     private void synthesize(Context ctx, Operations.Operation op) throws IOException {
         acquire(ctx);
-        Operations.Operation work = counted(op);
         Path dir = null;
         Outputs.Body body;
         long elapsedMs;
@@ -445,7 +444,7 @@ public final class ApiServer implements AutoCloseable {
             long t0 = System.nanoTime();
             Future<Outputs.Body> f = null;
             try {
-                f = workers.submit(() -> work.run(form, requestDir));
+                f = workers.submit(() -> counted(op.prepare(form, requestDir)).compute());
                 body = f.get();
             } catch (InterruptedException e) {
                 if (f != null) f.cancel(true);
@@ -480,7 +479,7 @@ public final class ApiServer implements AutoCloseable {
     // ---- Jobs. ----
 
     private void submitJob(Context ctx, String operation) throws IOException {
-        Operations.Operation op = counted(ops.byName(operation));
+        Operations.Operation op = ops.byName(operation);
         acquire(ctx);
         Path dir = null;
         boolean submitted = false;
@@ -489,7 +488,10 @@ public final class ApiServer implements AutoCloseable {
             dir = Files.createDirectory(tempRoot.resolve("job-" + id));
             Form form = Form.read(ctx, dir, cfg.maxUploadBytes);
             Operations.checkFields(operation, form);
-            Jobs.Job job = jobs.submit(id, operation, dir, form, op, workers, slots::release);
+            // Inputs are read and checked before the job exists: a bad request gets its 400 here, as
+            // the synchronous endpoint answers it, rather than a 202 and a failed job.
+            Operations.Work work = counted(op.prepare(form, dir));
+            Jobs.Job job = jobs.submit(id, operation, dir, work, workers, slots::release);
             submitted = true;
             ctx.header("Location", JOBS + "/" + id);
             json(ctx, 202, jobs.describe(job, JOBS));
@@ -516,7 +518,10 @@ public final class ApiServer implements AutoCloseable {
     private void jobResult(Context ctx) throws IOException {
         Jobs.Job j = job(ctx);
         switch (j.state) {
-            case DONE -> sendBody(ctx, j.contentType, Files.readAllBytes(j.result), j.fileName);
+            case DONE -> {
+                ctx.header("X-Elapsed-Ms", Long.toString(j.elapsedMs));
+                sendBody(ctx, j.contentType, Files.readAllBytes(j.result), j.fileName);
+            }
             case FAILED -> throw j.error;
             default -> throw new HttpError(409, "job " + j.id + " is " + j.state.name().toLowerCase(Locale.ROOT)
                     + " (" + j.framesDone + " of " + j.framesTotal + " frames): poll GET " + JOBS + "/" + j.id);

@@ -44,6 +44,9 @@ final class Jobs implements AutoCloseable {
         volatile String contentType;
         volatile String fileName;
         volatile boolean cancelRequested;
+        /** When a worker took it, and how long its work took (the result's X-Elapsed-Ms). */
+        volatile Instant started;
+        volatile long elapsedMs = -1;
 
         Job(String id, String operation, Path dir) {
             this.id = id;
@@ -79,15 +82,14 @@ final class Jobs implements AutoCloseable {
     }
 
     /**
-     * Starts {@code op} on {@code workers} for a job whose form was read into {@code dir}; {@code release}
-     * runs once the job ends, however it ends.
+     * Starts {@code work} on {@code workers} for a job whose form was read and checked into {@code dir};
+     * {@code release} runs once the job ends, however it ends.
      */
-    Job submit(String id, String operation, Path dir, Form form, Operations.Operation op, ExecutorService workers,
-               Runnable release) {
+    Job submit(String id, String operation, Path dir, Operations.Work work, ExecutorService workers, Runnable release) {
         Job job = new Job(id, operation, dir);
         jobs.put(id, job);
         try {
-            workers.submit(() -> run(job, form, op, release));
+            workers.submit(() -> run(job, work, release));
         } catch (RuntimeException e) {
             jobs.remove(id);
             release.run();
@@ -96,21 +98,26 @@ final class Jobs implements AutoCloseable {
         return job;
     }
 
-    private void run(Job job, Form form, Operations.Operation op, Runnable release) {
+    private void run(Job job, Operations.Work work, Runnable release) {
         // The outcome is published last, after the uploads are gone and the slot is free, so a client
         // that sees "done" sees the job's final files and the server's final capacity.
         State outcome;
         try {
             if (job.cancelRequested) throw new CancellationException();
-            job.state = State.RUNNING;
+            synchronized (job) {
+                job.started = Instant.now();
+                job.state = State.RUNNING;
+            }
             Outputs.Body body = Animator.withProgress((done, total) -> {
                 if (job.cancelRequested) throw new CancellationException("job " + job.id + " cancelled");
-                job.framesDone = done;
-                job.framesTotal = total;
+                synchronized (job) {
+                    job.framesDone = done;
+                    job.framesTotal = total;
+                }
                 onProgress.accept(job);
             }, () -> {
                 try {
-                    return op.run(form, job.dir);
+                    return work.compute();
                 } catch (IOException e) {
                     throw new IllegalStateException("writing the result failed: " + e.getMessage(), e);
                 }
@@ -121,7 +128,6 @@ final class Jobs implements AutoCloseable {
             job.contentType = body.contentType();
             job.fileName = body.fileName();
             job.result = out;
-            job.framesDone = Math.max(job.framesDone, job.framesTotal);
             outcome = State.DONE;
         } catch (CancellationException e) {
             outcome = State.CANCELLED;
@@ -135,11 +141,17 @@ final class Jobs implements AutoCloseable {
             job.error = new HttpError(500, "internal error: " + e);
             outcome = State.FAILED;
         }
-        job.finished = Instant.now();
+        Instant end = Instant.now();
         deleteInputs(job);
         release.run();
-        job.state = outcome;
-        if (outcome == State.CANCELLED) remove(job.id);
+        // The outcome, its time and its error appear together ({@link #describe} reads under the same lock);
+        // a cancelled job stays visible as "cancelled" until it expires like any other.
+        synchronized (job) {
+            if (outcome == State.DONE) job.framesDone = Math.max(job.framesDone, job.framesTotal);
+            job.elapsedMs = job.started == null ? 0 : java.time.Duration.between(job.started, end).toMillis();
+            job.finished = end;
+            job.state = outcome;
+        }
     }
 
     /** Everything of the job's folder but its result: the uploads and the encoder's files. */
@@ -160,7 +172,7 @@ final class Jobs implements AutoCloseable {
     /**
      * Cancels a job that has not ended, or removes an ended one with its files. A cancelled job stops
      * before its next chunk of work (a queued one as soon as a worker takes it, without computing);
-     * the worker then releases its slot and removes it, so there is one path that frees both.
+     * the worker then releases its slot and the job shows "cancelled" until it expires.
      */
     State cancel(Job job) {
         if (!job.ended()) {
@@ -195,6 +207,12 @@ final class Jobs implements AutoCloseable {
 
     /** The job as the API shows it. */
     Map<String, Object> describe(Job j, String base) {
+        synchronized (j) {
+            return describeLocked(j, base);
+        }
+    }
+
+    private Map<String, Object> describeLocked(Job j, String base) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", j.id);
         m.put("operation", j.operation);

@@ -52,9 +52,22 @@ final class Operations {
         return COMMON;
     }
 
-    /** One operation by endpoint name: reads the form, computes, encodes. */
+    /** The computing half of a request whose inputs were read and checked: animates and encodes. */
+    interface Work {
+        Outputs.Body compute() throws IOException;
+    }
+
+    /**
+     * One operation by endpoint name. {@link #prepare} reads and checks the form (options, model,
+     * decoded inputs) and throws the 400 a bad request gets; the {@link Work} it returns computes.
+     * A job is accepted only once its request has been prepared.
+     */
     interface Operation {
-        Outputs.Body run(Form form, Path dir) throws IOException;
+        Work prepare(Form form, Path dir) throws IOException;
+
+        default Outputs.Body run(Form form, Path dir) throws IOException {
+            return prepare(form, dir).compute();
+        }
     }
 
     /** The operation named {@code name} (one of {@link #NAMES}), or null. */
@@ -102,7 +115,7 @@ final class Operations {
     }
 
     /** POST /api/v1/transfer: the image moves as the driving video does. */
-    Outputs.Body transfer(Form f, Path dir) throws IOException {
+    Work transfer(Form f, Path dir) throws IOException {
         f.allowOnly("transfer", fields("transfer"));
         Options o = Options.of(f);
         Map.Entry<String, Animator> m = models.get(f.text("model", null));
@@ -117,28 +130,29 @@ final class Operations {
         }
         Video image = readImage(f, "image", 1, a.size(), imageCrop, dir);
         Video driving = readVideo(f, "driving", a.size(), maxFrames, drivingCrop, dir);
-        Video out = a.transfer(image, driving, absolute);
-        Map<String, Object> meta = meta("transfer", m.getKey());
-        if (a.config().keypointMotion()) meta.put("transferMode", absolute ? "absolute" : "relative");
-        return Outputs.encode(List.of(new Item("transfer", out)),
-                List.of(new Row("image", image), new Row("driving", driving)), o.format, o.sheet, o.media, meta, "transfer", dir);
+        return () -> {
+            Video out = a.transfer(image, driving, absolute);
+            Map<String, Object> meta = meta("transfer", m.getKey());
+            if (a.config().keypointMotion()) meta.put("transferMode", absolute ? "absolute" : "relative");
+            return Outputs.encode(List.of(new Item("transfer", out)),
+                    List.of(new Row("image", image), new Row("driving", driving)), o.format, o.sheet, o.media, meta, "transfer", dir);
+        };
     }
 
     /** POST /api/v1/reconstruct: a video rebuilt from its first frame and its own motion. */
-    Outputs.Body reconstruct(Form f, Path dir) throws IOException {
+    Work reconstruct(Form f, Path dir) throws IOException {
         f.allowOnly("reconstruct", fields("reconstruct"));
         Options o = Options.of(f);
         Map.Entry<String, Animator> m = models.get(f.text("model", null));
         Animator a = m.getValue();
         Integer maxFrames = f.optionalInteger("maxFrames", 1, cfg.maxFrames);
         Video video = readVideo(f, "video", a.size(), maxFrames, Preprocess.Crop.center(), dir);
-        Video out = a.reconstruct(video);
-        return Outputs.encode(List.of(new Item("reconstruction", out)), List.of(new Row("video", video)),
+        return () -> Outputs.encode(List.of(new Item("reconstruction", a.reconstruct(video))), List.of(new Row("video", video)),
                 o.format, o.sheet, o.media, meta("reconstruct", m.getKey()), "reconstruction", dir);
     }
 
     /** POST /api/v1/generate: n videos of the image with sampled motion, reproducible from the seed. */
-    Outputs.Body generate(Form f, Path dir) throws IOException {
+    Work generate(Form f, Path dir) throws IOException {
         f.allowOnly("generate", fields("generate"));
         Options o = Options.of(f);
         Map.Entry<String, Animator> m = models.get(f.text("model", null));
@@ -150,20 +164,22 @@ final class Operations {
         int length = frames != null ? frames : Math.max(a.clipLength(), given);
         if (length < given) throw HttpError.badRequest("frames", "frames (" + length + ") must be at least given (" + given + ")");
         Video start = readImage(f, "image", given, a.size(), crop(f, "imageCrop"), dir);
-        List<Video> videos = a.generate(start, n, seed, length);
-        List<Item> items = new ArrayList<>();
-        for (int i = 0; i < videos.size(); i++) items.add(new Item(String.format(Locale.ROOT, "sample-%02d", i), videos.get(i)));
-        Map<String, Object> meta = meta("generate", m.getKey());
-        meta.put("n", n);
-        meta.put("seed", seed);
-        meta.put("frames", length);
-        meta.put("given", given);
-        return Outputs.encode(items, List.of(new Row(given == 1 ? "image" : "given", start)), o.format, o.sheet, o.media,
-                meta, "samples", dir);
+        return () -> {
+            List<Video> videos = a.generate(start, n, seed, length);
+            List<Item> items = new ArrayList<>();
+            for (int i = 0; i < videos.size(); i++) items.add(new Item(String.format(Locale.ROOT, "sample-%02d", i), videos.get(i)));
+            Map<String, Object> meta = meta("generate", m.getKey());
+            meta.put("n", n);
+            meta.put("seed", seed);
+            meta.put("frames", length);
+            meta.put("given", given);
+            return Outputs.encode(items, List.of(new Row(given == 1 ? "image" : "given", start)), o.format, o.sheet, o.media,
+                    meta, "samples", dir);
+        };
     }
 
     /** POST /api/v1/interpolate: steps videos blending motion A into motion B. */
-    Outputs.Body interpolate(Form f, Path dir) throws IOException {
+    Work interpolate(Form f, Path dir) throws IOException {
         f.allowOnly("interpolate", fields("interpolate"));
         Options o = Options.of(f);
         Map.Entry<String, Animator> m = models.get(f.text("model", null));
@@ -173,19 +189,21 @@ final class Operations {
         // Each motion is encoded from its first T frames; more are not read.
         Video motionA = readVideo(f, "motionA", a.size(), a.clipLength(), dir);
         Video motionB = readVideo(f, "motionB", a.size(), a.clipLength(), dir);
-        List<Video> videos = a.interpolate(image, motionA, motionB, steps);
-        List<Item> items = new ArrayList<>();
-        List<Double> weights = new ArrayList<>();
-        for (int j = 0; j < videos.size(); j++) {
-            double alpha = 1.0 - (double) j / (steps - 1);
-            weights.add(alpha);
-            items.add(new Item(String.format(Locale.ROOT, "step-%02d", j), videos.get(j)));
-        }
-        Map<String, Object> meta = meta("interpolate", m.getKey());
-        meta.put("steps", steps);
-        meta.put("weights", weights);
-        return Outputs.encode(items, List.of(new Row("image", image), new Row("motion A", motionA), new Row("motion B", motionB)),
-                o.format, o.sheet, o.media, meta, "interpolation", dir);
+        return () -> {
+            List<Video> videos = a.interpolate(image, motionA, motionB, steps);
+            List<Item> items = new ArrayList<>();
+            List<Double> weights = new ArrayList<>();
+            for (int j = 0; j < videos.size(); j++) {
+                double alpha = 1.0 - (double) j / (steps - 1);
+                weights.add(alpha);
+                items.add(new Item(String.format(Locale.ROOT, "step-%02d", j), videos.get(j)));
+            }
+            Map<String, Object> meta = meta("interpolate", m.getKey());
+            meta.put("steps", steps);
+            meta.put("weights", weights);
+            return Outputs.encode(items, List.of(new Row("image", image), new Row("motion A", motionA), new Row("motion B", motionB)),
+                    o.format, o.sheet, o.media, meta, "interpolation", dir);
+        };
     }
 
     private static Map<String, Object> meta(String operation, String model) {

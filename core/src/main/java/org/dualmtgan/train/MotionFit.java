@@ -128,7 +128,8 @@ public final class MotionFit {
                 Map<String, Float> losses = null;
                 for (int attempt = 1; losses == null; attempt++) {
                     try (NDManager scope = manager.newSubManager()) {
-                        float[] batch = windows(trainKp, sampler, t.motionBatch, dims, new SplittableRandom(DualMtgan.mix(t.seed, "motion batch " + k)));
+                        float[] batch = windows(trainKp, sampler, t.motionBatch, dims, new SplittableRandom(DualMtgan.mix(t.seed, "motion batch " + k)),
+                                t.motionShift, t.motionScale);
                         losses = step.step(scope.create(batch, new Shape(t.motionBatch, frames, dims)), k);
                     } catch (NonFiniteLossException e) {
                         // As in the image stage: recomputed, then the stage stops if it repeats.
@@ -246,6 +247,45 @@ public final class MotionFit {
      * when the video is short).
      */
     static float[] windows(List<float[][]> videos, ClipSampler sampler, int count, int dims, SplittableRandom rng) {
+        return windows(videos, sampler, count, dims, rng, 0, 0);
+    }
+
+    /**
+     * As {@link #windows(List, ClipSampler, int, int, SplittableRandom)}, each window moved by a
+     * random offset in [-shift, shift] per axis and scaled about its first keypoints' centroid by a
+     * factor in [1 - scale, 1 + scale] (train.motionShift, train.motionScale; no draws when both are 0).
+     * Keypoints are (x, y) pairs side by side.
+     */
+    static float[] windows(List<float[][]> videos, ClipSampler sampler, int count, int dims, SplittableRandom rng,
+                           double shift, double scale) {
+        float[] out = plainWindows(videos, sampler, count, dims, rng);
+        if (shift == 0 && scale == 0) return out;
+        int frames = sampler.frames();
+        for (int w = 0; w < count; w++) {
+            int base = w * frames * dims;
+            double dx = shift * (2 * rng.nextDouble() - 1);
+            double dy = shift * (2 * rng.nextDouble() - 1);
+            double k = 1 + scale * (2 * rng.nextDouble() - 1);
+            double cx = 0;
+            double cy = 0;
+            for (int d = 0; d < dims; d += 2) {
+                cx += out[base + d];
+                cy += out[base + d + 1];
+            }
+            cx /= dims / 2.0;
+            cy /= dims / 2.0;
+            for (int f = 0; f < frames; f++) {
+                for (int d = 0; d < dims; d += 2) {
+                    int i = base + f * dims + d;
+                    out[i] = (float) (cx + k * (out[i] - cx) + dx);
+                    out[i + 1] = (float) (cy + k * (out[i + 1] - cy) + dy);
+                }
+            }
+        }
+        return out;
+    }
+
+    private static float[] plainWindows(List<float[][]> videos, ClipSampler sampler, int count, int dims, SplittableRandom rng) {
         long total = 0;
         for (float[][] v : videos) total += v.length;
         int frames = sampler.frames();

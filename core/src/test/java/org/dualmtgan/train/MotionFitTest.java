@@ -57,6 +57,36 @@ class MotionFitTest {
     }
 
     @Test
+    void shiftAndScaleAugmentationMoveEachWindowRigidlyAndAreSeeded() {
+        // One 6-frame video of two keypoints moving right at 0.1 a frame.
+        float[][] v = new float[6][4];
+        for (int f = 0; f < 6; f++) v[f] = new float[] {-0.2f + 0.1f * f, 0.3f, 0.2f + 0.1f * f, -0.1f};
+        ClipSampler sampler = new ClipSampler(3, 1, 1);
+        float[] plain = MotionFit.windows(List.<float[][]>of(v), sampler, 16, 4, new SplittableRandom(5));
+        float[] shifted = MotionFit.windows(List.<float[][]>of(v), sampler, 16, 4, new SplittableRandom(5), 0.2, 0);
+        float[] scaled = MotionFit.windows(List.<float[][]>of(v), sampler, 16, 4, new SplittableRandom(5), 0, 0.3);
+        assertArrayEquals(shifted, MotionFit.windows(List.<float[][]>of(v), sampler, 16, 4, new SplittableRandom(5), 0.2, 0), "seeded");
+        boolean moved = false;
+        for (int w = 0; w < 16; w++) {
+            int b = w * 12;
+            float dx = shifted[b] - plain[b];
+            float dy = shifted[b + 1] - plain[b + 1];
+            assertTrue(Math.abs(dx) <= 0.2f + 1e-6f && Math.abs(dy) <= 0.2f + 1e-6f);
+            moved |= Math.abs(dx) > 1e-3f;
+            // The same offset for every keypoint of every frame: displacements are unchanged.
+            for (int i = 0; i < 12; i += 2) {
+                assertEquals(dx, shifted[b + i] - plain[b + i], 1e-5f);
+                assertEquals(dy, shifted[b + i + 1] - plain[b + i + 1], 1e-5f);
+            }
+            // Scaled: each displacement from frame 1 is the plain one times one factor in [0.7, 1.3].
+            float k = (scaled[b + 4] - scaled[b]) / (plain[b + 4] - plain[b]);
+            assertTrue(k >= 0.7f - 1e-4f && k <= 1.3f + 1e-4f, "factor " + k);
+            for (int i = 4; i < 12; i++) assertEquals(k * (plain[b + i] - plain[b + i % 4]), scaled[b + i] - scaled[b + i % 4], 1e-4f);
+        }
+        assertTrue(moved, "the windows were shifted");
+    }
+
+    @Test
     void aTrajectoryStepFitsThePriorAndLeavesTheRestOfTheModelAlone() {
         ModelConfig c = new ModelConfig();
         c.size = 32;
