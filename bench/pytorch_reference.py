@@ -36,7 +36,7 @@ MODEL_DEFAULTS = dict(size=64, frames=16, width=32, contentDim=128, motionDim=32
                       lr=2e-4, beta1=0.5, beta2=0.999, eps=1e-8, klFreeBits=0, recMotionWeight=0,
                       logvarOffset=0, warpPyramid=0, motionInputGain=1,
                       motion="latent", keypoints=10, pairs=4, trajectoryHidden=128, lambdaEq=10,
-                      lambdaTraj=10)
+                      lambdaTraj=10, trajectoryPrior="standard")
 
 # Generator's warp decoder constants (model/Generator.java).
 FLOW_GAIN = 1.0 / 20
@@ -661,6 +661,9 @@ def main():
     torch.manual_seed(a.seed)
     what = set(a.what.split(","))
 
+    if m["trajectoryPrior"] != "standard":
+        # The learned prior p(z | kp^1) is a Java-side motion-stage network; the side-by-side timing has no twin of it.
+        sys.exit("reference: trajectoryPrior %r is not built here; bench the image stage with \"standard\"" % m["trajectoryPrior"])
     net = DualMtgan(m)
     counts = net.parameter_counts()
     print("reference: %s, %dx%d, T %d, width %d, batch %d, threads %d, torch %s, ONEDNN_MAX_CPU_ISA=%s; parameters %s"

@@ -67,6 +67,8 @@ public final class ApiServer implements AutoCloseable {
     /** The API's path prefix. */
     public static final String API = "/api/v1";
     static final String JOBS = API + "/jobs";
+    /** Prometheus scrapes (the token when the server has one). */
+    static final String METRICS = "/metrics";
     private static final String RESOURCES = "/org/dualmtgan/serve/";
     /** Lets the page load only its own script, style and the results it creates. */
     private static final String CSP = "default-src 'self'; connect-src 'self' blob:; img-src 'self' data: blob:; media-src 'self' data: blob:; "
@@ -123,6 +125,7 @@ public final class ApiServer implements AutoCloseable {
     private final Semaphore slots;
     private final Path tempRoot;
     private final Jobs jobs;
+    private final ServerMetrics metrics;
     private final List<Route> routes;
     private final Map<String, byte[]> page = new LinkedHashMap<>();
     private final AtomicInteger running = new AtomicInteger();
@@ -148,17 +151,18 @@ public final class ApiServer implements AutoCloseable {
         this.sweeper = Executors.newSingleThreadScheduledExecutor(threads("dualmtgan-jobs-"));
         long every = Math.max(100, Math.min(cfg.jobTtlMillis / 4, 30_000));
         sweeper.scheduleWithFixedDelay(() -> jobs.expire(Instant.now()), every, every, TimeUnit.MILLISECONDS);
+        // A thread per slot (uploads are read on HTTP threads) plus some, so health checks, job
+        // polls and the page answer while every slot is busy; Jetty keeps a few for itself.
+        QueuedThreadPool pool = new QueuedThreadPool(cfg.workers + cfg.queue + 16, 2);
+        pool.setName("dualmtgan-http");
+        pool.setDaemon(true);
+        this.metrics = new ServerMetrics(models, jobs, slots, running, cfg.workers, pool);
         this.routes = table();
         this.app = Javalin.create(c -> {
             c.startup.showJavalinBanner = false;
             c.startup.showOldJavalinVersionWarning = false;
             c.jetty.host = cfg.host;
             c.jetty.port = cfg.port;
-            // A thread per slot (uploads are read on HTTP threads) plus some, so health checks, job
-            // polls and the page answer while every slot is busy; Jetty keeps a few for itself.
-            QueuedThreadPool pool = new QueuedThreadPool(cfg.workers + cfg.queue + 16, 2);
-            pool.setName("dualmtgan-http");
-            pool.setDaemon(true);
             c.jetty.threadPool = pool;
             // Requests Jetty refuses before routing (an encoded NUL or a bad escape in the path) get
             // the documented JSON error too, not Jetty's HTML page.
@@ -178,6 +182,7 @@ public final class ApiServer implements AutoCloseable {
                         ctx.attribute(REQUEST_ID), ctx.method(), ctx.path(), ctx.statusCode(), ms);
                 ACCESS.info(line);
                 if (log != null) log.println(line);
+                metrics.request(ctx.method().toString(), routeOf(ctx), ctx.statusCode(), ms);
             });
             c.routes.before(ctx -> {
                 ctx.header("X-Content-Type-Options", "nosniff");
@@ -288,6 +293,7 @@ public final class ApiServer implements AutoCloseable {
         }
         sweeper.shutdownNow();
         jobs.close();
+        metrics.close();
         workers.shutdown();
         try {
             if (!workers.awaitTermination(2, TimeUnit.SECONDS)) workers.shutdownNow();
@@ -320,6 +326,11 @@ public final class ApiServer implements AutoCloseable {
                 false, true, null, "200", "JSON", List.of("503"), ctx -> {
                     String why = models.names().isEmpty() ? "no models loaded" : slots.availablePermits() == 0 ? "every worker and queue place is busy" : null;
                     json(ctx, why == null ? 200 : 503, why == null ? Map.of("status", "ready") : Map.of("status", "not ready", "reason", why));
+                }));
+        t.add(new Route("GET", METRICS, "metrics", "Metrics in the Prometheus text format (the bearer token when the server has one)",
+                false, true, null, "200", "Prometheus text format 0.0.4", List.of("401"), ctx -> {
+                    ctx.header("Cache-Control", "no-store");
+                    ctx.status(200).contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape());
                 }));
         t.add(new Route("GET", API, "index", "The list of endpoints", true, true, null, "200", "JSON", List.of(),
                 ctx -> json(ctx, 200, index())));
@@ -380,9 +391,20 @@ public final class ApiServer implements AutoCloseable {
         return m;
     }
 
-    /** 401 for an API call without the server's bearer token (when it has one). */
+    /** The matched route's template (e.g. /api/v1/jobs/{id}), or "unmatched": bounded label values for the metrics. */
+    private static String routeOf(Context ctx) {
+        try {
+            var e = ctx.endpoint();
+            return e == null || e.path == null || e.path.equals("*") ? "unmatched" : e.path;
+        } catch (RuntimeException e) {
+            return "unmatched";
+        }
+    }
+
+    /** 401 for an API call or a metrics scrape without the server's bearer token (when it has one). */
     private void authenticate(Context ctx) {
-        if (token == null || !ctx.path().startsWith(API) || "OPTIONS".equals(ctx.method().toString())) return;
+        boolean guarded = ctx.path().startsWith(API) || ctx.path().equals(METRICS);
+        if (token == null || !guarded || "OPTIONS".equals(ctx.method().toString())) return;
         String h = ctx.header("Authorization");
         String prefix = "Bearer ";
         boolean ok = h != null && h.regionMatches(true, 0, prefix, 0, prefix.length())

@@ -201,6 +201,13 @@ final class Jobs implements AutoCloseable {
         return n;
     }
 
+    /** How many jobs are in state {@code s} now. */
+    int count(State s) {
+        int n = 0;
+        for (Job j : jobs.values()) if (j.state == s) n++;
+        return n;
+    }
+
     int size() {
         return jobs.size();
     }

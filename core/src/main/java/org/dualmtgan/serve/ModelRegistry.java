@@ -22,14 +22,20 @@ import java.util.Map;
  */
 public final class ModelRegistry implements AutoCloseable {
     private final Map<String, Animator> models = new LinkedHashMap<>();
+    /** Seconds each model took to load (as loaded here; models added already loaded have none). */
+    private final Map<String, Double> loadSeconds = new LinkedHashMap<>();
 
     /** Loads every model; if one fails, those already loaded are closed and the error is thrown. */
     public static ModelRegistry load(List<String> namesOrPaths) {
         ModelRegistry r = new ModelRegistry();
         try {
             for (String m : namesOrPaths) {
+                long t0 = System.nanoTime();
                 Animator a = Animator.load(m);
-                r.add(nameOf(m), a);
+                String name = r.add(nameOf(m), a);
+                synchronized (r) {
+                    r.loadSeconds.put(name, (System.nanoTime() - t0) / 1e9);
+                }
             }
         } catch (RuntimeException | Error e) {
             r.close();
@@ -65,6 +71,11 @@ public final class ModelRegistry implements AutoCloseable {
         }
         if (n.endsWith(".ckpt")) n = n.substring(0, n.length() - ".ckpt".length());
         return n.isEmpty() ? "model" : n;
+    }
+
+    /** Seconds each model loaded by {@link #load} took, by name. */
+    public synchronized Map<String, Double> loadSeconds() {
+        return Map.copyOf(loadSeconds);
     }
 
     public synchronized List<String> names() {
