@@ -29,19 +29,23 @@ public final class ModelRegistry implements AutoCloseable {
     public static ModelRegistry load(List<String> namesOrPaths) {
         ModelRegistry r = new ModelRegistry();
         try {
-            for (String m : namesOrPaths) {
-                long t0 = System.nanoTime();
-                Animator a = Animator.load(m);
-                String name = r.add(nameOf(m), a);
-                synchronized (r) {
-                    r.loadSeconds.put(name, (System.nanoTime() - t0) / 1e9);
-                }
-            }
+            for (String m : namesOrPaths) r.load(nameOf(m), m);
         } catch (RuntimeException | Error e) {
             r.close();
             throw e;
         }
         return r;
+    }
+
+    /** Loads a bundled model or checkpoint and adds it under {@code name} (made unique), timing the load; returns the name used. */
+    public String load(String name, String nameOrPath) {
+        long t0 = System.nanoTime();
+        Animator a = Animator.load(nameOrPath);
+        String used = add(name, a);
+        synchronized (this) {
+            loadSeconds.put(used, (System.nanoTime() - t0) / 1e9);
+        }
+        return used;
     }
 
     /** Adds a loaded model under {@code name} (made unique); returns the name used. */

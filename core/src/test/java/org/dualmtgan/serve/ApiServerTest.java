@@ -58,7 +58,7 @@ class ApiServerTest {
     static void start() throws IOException {
         work = Files.createTempDirectory("dualmtgan-serve-test");
         models = new ModelRegistry();
-        models.add("tiny", Animator.load(TinyModel.shared()));
+        models.load("tiny", TinyModel.shared().toString());
         models.add("tiny-kp", Animator.load(TinyModel.keypointModel(work.resolve("tiny-kp.ckpt"))));
         Path demo = Files.createDirectories(work.resolve("demo"));
         MediaWriter.write(TinyModel.squareVideo(1, 1), demo.resolve("square.png"));

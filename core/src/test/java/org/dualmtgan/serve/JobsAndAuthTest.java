@@ -277,6 +277,34 @@ class JobsAndAuthTest {
     }
 
     @Test
+    void metricsNeedTheTokenParseAsPrometheusTextAndCountARequest() throws Exception {
+        assertEquals(401, send(request("/metrics", null).GET().build()).statusCode());
+        assertEquals(404, get("/api/v1/jobs/no-such-job").statusCode());
+        assertEquals(200, get("/api/v1/health").statusCode());
+        HttpResponse<byte[]> r = get("/metrics");
+        assertEquals(200, r.statusCode());
+        assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"), "content type");
+        String text = new String(r.body(), java.nio.charset.StandardCharsets.UTF_8);
+        // The text format: comments, or one sample per line: name{labels} value.
+        java.util.regex.Pattern sample = java.util.regex.Pattern.compile(
+                "[a-zA-Z_:][a-zA-Z0-9_:]*(\\{([a-zA-Z_][a-zA-Z0-9_]*=\"([^\"\\\\]|\\\\.)*\",?)*\\})? [-+0-9.eENaInf]+( [0-9]+)?");
+        for (String line : text.split("\n")) {
+            if (line.isEmpty() || line.startsWith("#")) continue;
+            assertTrue(sample.matcher(line).matches(), "not a Prometheus sample line: " + line);
+        }
+        // Requests by route template (the job's id is not a label) and status, with latency buckets.
+        assertTrue(text.lines().anyMatch(l -> l.startsWith("http_server_requests_seconds_count{")
+                && l.contains("route=\"/api/v1/jobs/{id}\"") && l.contains("status=\"404\"")), text);
+        assertTrue(text.lines().anyMatch(l -> l.startsWith("http_server_requests_seconds_bucket{")
+                && l.contains("route=\"/api/v1/health\"") && l.contains("status=\"200\"")), "latency histogram");
+        assertFalse(text.contains("no-such-job"), "raw paths are not labels");
+        for (String m : List.of("dualmtgan_jobs{state=\"done\"}", "dualmtgan_slots_free", "dualmtgan_model_load_seconds{",
+                "jvm_memory_used_bytes{", "process_resident_memory_bytes")) {
+            assertTrue(text.contains(m), "metrics name " + m);
+        }
+    }
+
+    @Test
     void theOpenApiDescriptionMatchesTheRoutesServed() throws Exception {
         JsonNode doc = JSON.readTree(send(request("/openapi.json", null).GET().build()).body());
         assertEquals("3.0.3", doc.get("openapi").asText());
