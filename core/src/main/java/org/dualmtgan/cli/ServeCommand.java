@@ -53,6 +53,14 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Seconds a job and its result are kept after it ends. Default: ${DEFAULT-VALUE}.")
     double jobTtl;
 
+    @Option(names = "--idle-timeout", paramLabel = "S", defaultValue = "30",
+            description = "Seconds a connection may send nothing before it is closed. Default: ${DEFAULT-VALUE}.")
+    double idleTimeout;
+
+    @Option(names = "--min-upload-rate", paramLabel = "BYTES_PER_S", defaultValue = "1024",
+            description = "Slowest average upload rate; slower requests get 408 and free their slot (0: no limit). Default: ${DEFAULT-VALUE}.")
+    long minUploadRate;
+
     @Option(names = "--model", paramLabel = "M",
             description = "A model to serve (repeatable): a checkpoint, an export, a run folder or a bundled name. Default: every bundled model.")
     List<String> models = new ArrayList<>();
@@ -93,6 +101,8 @@ public final class ServeCommand implements Callable<Integer> {
         if (cfg.token != null && cfg.token.isEmpty()) cfg.token = null;
         cfg.corsOrigins = cors;
         cfg.jobTtlMillis = Math.round(jobTtl * 1000);
+        cfg.idleTimeoutMillis = Math.round(idleTimeout * 1000);
+        cfg.minUploadBytesPerSecond = minUploadRate;
         cfg.validate();
         List<String> chosen = models.isEmpty() ? Animator.bundled() : models;
         if (chosen.isEmpty()) {

@@ -8,6 +8,9 @@ import io.javalin.router.Endpoint;
 import org.dualmtgan.InvalidInputException;
 import org.dualmtgan.util.AtomicFiles;
 import org.dualmtgan.util.ProjectInfo;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.MinimumDataRateHandler;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 import java.io.IOException;
@@ -164,6 +167,20 @@ public final class ApiServer implements AutoCloseable {
             c.jetty.host = cfg.host;
             c.jetty.port = cfg.port;
             c.jetty.threadPool = pool;
+            // Our own connector (Javalin then adds none) to set its idle timeout: a stalled client's
+            // connection is closed, whether it stalls in its headers, its body or between requests.
+            c.jetty.addConnector((server, http) -> {
+                ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+                connector.setHost(cfg.host);
+                connector.setPort(cfg.port);
+                connector.setIdleTimeout(cfg.idleTimeoutMillis);
+                return connector;
+            });
+            // A body that trickles in (a byte every few seconds keeps the idle timeout at bay) is cut
+            // off by its average rate: Jetty answers 408 and the request's slot is freed.
+            if (cfg.minUploadBytesPerSecond > 0) {
+                c.jetty.modifyServletContextHandler(h -> h.insertHandler(new MinimumDataRateHandler(cfg.minUploadBytesPerSecond, 0)));
+            }
             // Requests Jetty refuses before routing (an encoded NUL or a bad escape in the path) get
             // the documented JSON error too, not Jetty's HTML page.
             c.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));

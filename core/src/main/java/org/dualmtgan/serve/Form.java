@@ -133,6 +133,10 @@ final class Form {
     private static HttpError multipartFailure(Exception e, long limit) {
         for (Throwable c = e; c != null; c = c.getCause()) {
             String m = String.valueOf(c.getMessage()).toLowerCase(Locale.ROOT);
+            // Jetty's minimum data rate or idle timeout cut the body off (ServeConfig.minUploadBytesPerSecond).
+            if (c instanceof java.util.concurrent.TimeoutException || m.contains("data rate") || m.contains("idle timeout")) {
+                return new HttpError(408, "the request body arrived too slowly (" + c.getMessage() + "); send it again");
+            }
             if (m.contains("max") && (m.contains("size") || m.contains("length")) || m.contains("too large") || m.contains("exceed")) {
                 return tooLarge(-1, limit);
             }

@@ -36,6 +36,17 @@ public final class ServeConfig {
     public java.util.List<String> corsOrigins = new java.util.ArrayList<>();
     /** How long a job and its result are kept after it ends, in milliseconds. */
     public long jobTtlMillis = 15 * 60 * 1000L;
+    /**
+     * A connection that sends nothing for this long is closed (headers, body and keep-alive alike), in
+     * milliseconds: a client that stalls cannot keep a thread or a slot.
+     */
+    public long idleTimeoutMillis = 30_000L;
+    /**
+     * The slowest a request body may arrive, in bytes per second on average since the request began
+     * (0: no limit): below it the request is answered 408 and its slot freed. The default lets a 32 MB
+     * upload take 9 hours but stops a client that drips a byte every few seconds at once.
+     */
+    public long minUploadBytesPerSecond = 1024;
 
     /** Throws {@link InvalidInputException} naming the first bad setting. */
     public void validate() {
@@ -54,6 +65,12 @@ public final class ServeConfig {
         }
         if (jobTtlMillis < 100 || jobTtlMillis > 7L * 24 * 3600 * 1000) {
             throw new InvalidInputException("--job-ttl must be between 0.1 s and 7 days, got " + jobTtlMillis / 1000.0 + " s");
+        }
+        if (idleTimeoutMillis < 1000 || idleTimeoutMillis > 3_600_000L) {
+            throw new InvalidInputException("--idle-timeout must be between 1 and 3600 s, got " + idleTimeoutMillis / 1000.0 + " s");
+        }
+        if (minUploadBytesPerSecond < 0) {
+            throw new InvalidInputException("--min-upload-rate must be at least 0 bytes/s, got " + minUploadBytesPerSecond);
         }
         if (port < 0 || port > 65535) throw new InvalidInputException("--port must be between 0 and 65535, got " + port);
         if (maxUploadBytes < 1) throw new InvalidInputException("--max-upload-mb must be at least 1");
