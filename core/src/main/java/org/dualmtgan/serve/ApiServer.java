@@ -206,7 +206,9 @@ public final class ApiServer implements AutoCloseable {
                 String id = requestId(ctx.header(REQUEST_ID));
                 ctx.attribute(REQUEST_ID, id);
                 ctx.header(REQUEST_ID, id);
+                checkHost(ctx);
                 authenticate(ctx);
+                checkOrigin(ctx);
             });
             Map<String, Set<String>> allowed = new LinkedHashMap<>();
             for (Route r : routes) {
@@ -415,6 +417,41 @@ public final class ApiServer implements AutoCloseable {
             return e == null || e.path == null || e.path.equals("*") ? "unmatched" : e.path;
         } catch (RuntimeException e) {
             return "unmatched";
+        }
+    }
+
+    /**
+     * A server without a token trusts whoever reaches it, which is only this machine: a page elsewhere
+     * that points a name of its own at 127.0.0.1 (DNS rebinding) sends that name as Host, and is refused.
+     */
+    private void checkHost(Context ctx) {
+        if (token != null) return;
+        String host = ctx.header("Host");
+        if (host == null || !LOOPBACK_HOST.matcher(host.toLowerCase(Locale.ROOT)).matches()) {
+            throw new HttpError(403, "Host '" + (host == null ? "" : host) + "' is not a loopback name: a server without a token "
+                    + "answers only localhost, 127.0.0.1 or [::1] (start it with --token to serve other names)");
+        }
+    }
+
+    private static final java.util.regex.Pattern LOOPBACK_HOST =
+            java.util.regex.Pattern.compile("(localhost|127(\\.\\d{1,3}){3}|\\[::1\\])(:\\d{1,5})?");
+
+    /**
+     * A cross-site form can POST to a tokenless server (a browser attaches no token, but none is needed):
+     * a POST whose Origin is neither this server's nor one given with --cors, or that the browser marks
+     * cross-site, is refused. Clients that are not browsers send neither header.
+     */
+    private void checkOrigin(Context ctx) {
+        if (token != null || !"POST".equals(ctx.method().toString())) return;
+        String origin = ctx.header("Origin");
+        String site = ctx.header("Sec-Fetch-Site");
+        boolean allowed = origin != null && cfg.corsOrigins.contains(origin);
+        boolean sameOrigin = origin == null || origin.equalsIgnoreCase("http://" + ctx.header("Host")) || allowed;
+        boolean crossSite = site != null && !site.equals("same-origin") && !site.equals("none") && !allowed;
+        if (!sameOrigin || crossSite) {
+            throw new HttpError(403, "a request from another site (Origin " + (origin == null ? "none" : "'" + origin + "'")
+                    + (site == null ? "" : ", Sec-Fetch-Site " + site) + ") may not use a server without a token; "
+                    + "allow its origin with --cors, or start the server with --token");
         }
     }
 

@@ -114,6 +114,54 @@ class JobsAndAuthTest {
         }
     }
 
+    /** The status line a raw request with the given Host header gets (HttpClient may not set Host itself). */
+    static String withHost(ApiServer s, String host) throws Exception {
+        try (java.net.Socket sock = new java.net.Socket("127.0.0.1", s.port())) {
+            sock.setSoTimeout(10_000);
+            sock.getOutputStream().write(("GET /api/v1/health HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            String answer = new String(sock.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            return answer.substring(0, answer.indexOf("\r\n")) + (answer.contains("not a loopback name") ? " (named)" : "");
+        }
+    }
+
+    @Test
+    void aTokenlessServerAnswersOnlyLoopbackNamesAndSameOriginPosts() throws Exception {
+        ServeConfig c = ApiServerTest.config(4);
+        c.corsOrigins = List.of("https://app.example");
+        try (ApiServer s = ApiServer.start(c, ApiServerTest.models, null)) {
+            for (String host : List.of("127.0.0.1:" + s.port(), "localhost:" + s.port(), "[::1]:" + s.port(), "localhost")) {
+                assertEquals("HTTP/1.1 200 OK", withHost(s, host), host);
+            }
+            // DNS rebinding: a name of the attacker's that resolves to 127.0.0.1.
+            assertEquals("HTTP/1.1 403 Forbidden (named)", withHost(s, "rebind.evil.example:" + s.port()));
+            assertEquals("HTTP/1.1 403 Forbidden (named)", withHost(s, "127.0.0.1.evil.example"));
+            // A cross-site form POST starts nothing; the page's own (same-origin) and a --cors origin's do.
+            java.util.function.BiFunction<String, String, HttpResponse<byte[]>> post = (origin, site) -> {
+                Multi form = generateForm(1);
+                HttpRequest.Builder b = HttpRequest.newBuilder(s.uri().resolve("/api/v1/jobs/generate"))
+                        .header("Content-Type", "multipart/form-data; boundary=" + form.boundary)
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(form.body()));
+                if (origin != null) b.header("Origin", origin);
+                if (site != null) b.header("Sec-Fetch-Site", site);
+                try {
+                    return send(b.build());
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            };
+            String self = "http://127.0.0.1:" + s.port();
+            ApiServerTest.assertError(post.apply("https://evil.example", "cross-site"), 403, null, "another site", "evil.example");
+            ApiServerTest.assertError(post.apply(null, "cross-site"), 403, null, "another site");
+            ApiServerTest.assertError(post.apply("null", null), 403, null, "another site");
+            int jobs = JSON.readTree(send(HttpRequest.newBuilder(s.uri().resolve("/api/v1/jobs")).GET().build()).body()).get("jobs").size();
+            assertEquals(0, jobs, "refused posts start no job");
+            assertEquals(202, post.apply(self, "same-origin").statusCode());
+            assertEquals(202, post.apply("https://app.example", "cross-site").statusCode());
+            assertEquals(202, post.apply(null, null).statusCode(), "curl and other non-browser clients send no Origin");
+        }
+    }
+
     static JsonNode poll(String id, java.util.function.Predicate<JsonNode> until) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline) {
