@@ -45,6 +45,18 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Every API call must send 'Authorization: Bearer T'. Prefer the environment variable DUALMTGAN_TOKEN: an option shows in the process list.")
     String token;
 
+    @Option(names = "--tokens", paramLabel = "FILE",
+            description = "Clients with their own tokens, one 'NAME TOKEN' per line: each sees and cancels only its own jobs.")
+    Path tokens;
+
+    @Option(names = "--max-jobs", paramLabel = "N", defaultValue = "256",
+            description = "Jobs kept at most; ended ones beyond it are removed oldest first. Default: ${DEFAULT-VALUE}.")
+    int maxJobs;
+
+    @Option(names = "--max-results-mb", paramLabel = "MB", defaultValue = "1024",
+            description = "Megabytes of job results kept at most; ended jobs beyond it are removed oldest first. Default: ${DEFAULT-VALUE}.")
+    long maxResultsMb;
+
     @Option(names = "--cors", paramLabel = "ORIGIN",
             description = "Let pages from ORIGIN (e.g. https://example.org) call the API (repeatable). Default: no CORS.")
     List<String> cors = new ArrayList<>();
@@ -100,6 +112,10 @@ public final class ServeCommand implements Callable<Integer> {
         cfg.token = token != null ? token : System.getenv("DUALMTGAN_TOKEN");
         if (cfg.token != null && cfg.token.isEmpty()) cfg.token = null;
         cfg.corsOrigins = cors;
+        if (tokens != null) cfg.clientTokens = ServeConfig.readTokens(tokens);
+        cfg.maxJobs = maxJobs;
+        if (maxResultsMb < 1 || maxResultsMb > (1L << 30)) throw new InvalidInputException("--max-results-mb must be at least 1, got " + maxResultsMb);
+        cfg.maxResultBytes = maxResultsMb << 20;
         cfg.jobTtlMillis = Math.round(jobTtl * 1000);
         cfg.idleTimeoutMillis = Math.round(idleTimeout * 1000);
         cfg.minUploadBytesPerSecond = minUploadRate;
@@ -126,7 +142,7 @@ public final class ServeCommand implements Callable<Integer> {
         }, "dualmtgan-serve-stop"));
         out.printf("Serving %d model%s (%s) at %s%nAPI: %sapi/v1  (docs/serve.md, %sopenapi.json)%s  Ctrl-C stops.%n", registry.names().size(),
                 registry.names().size() == 1 ? "" : "s", String.join(", ", registry.names()), server.uri(), server.uri(), server.uri(),
-                cfg.token != null ? "  Token required." : "");
+                cfg.tokenRequired() ? "  Token required." : "");
         if (cfg.demoDir != null) out.printf("Demo inputs: %s%n", cfg.demoDir.toAbsolutePath().normalize());
         out.flush();
         stopped.await();

@@ -133,7 +133,12 @@ public final class ApiServer implements AutoCloseable {
     private final Map<String, byte[]> page = new LinkedHashMap<>();
     private final AtomicInteger running = new AtomicInteger();
     private final PrintStream log;
-    private final byte[] token;
+    /** Client name to bearer token bytes; empty: no token needed. */
+    private final Map<String, byte[]> clients = new LinkedHashMap<>();
+    /** The request attribute naming the client that sent it (the owner of the jobs it submits). */
+    static final String CLIENT = "dualmtgan.client";
+    /** The client of a server without tokens, and of the single --token. */
+    static final String DEFAULT_CLIENT = "default";
     /** Runs on the worker before each synthesis (tests hold a worker busy with it). */
     volatile Runnable beforeWork = () -> {};
 
@@ -142,14 +147,15 @@ public final class ApiServer implements AutoCloseable {
         this.cfg = cfg;
         this.models = models;
         this.log = log;
-        this.token = cfg.token == null ? null : cfg.token.getBytes(StandardCharsets.UTF_8);
+        if (cfg.token != null) clients.put(DEFAULT_CLIENT, cfg.token.getBytes(StandardCharsets.UTF_8));
+        cfg.clientTokens.forEach((name, t) -> clients.put(name, t.getBytes(StandardCharsets.UTF_8)));
         this.demos = new DemoInputs(cfg.demoDir, cfg.shippedDemos);
         this.ops = new Operations(models, demos, cfg);
         for (String p : List.of("index.html", "app.js", "style.css")) page.put(p, resource(p));
         this.slots = new Semaphore(cfg.workers + cfg.queue);
         this.tempRoot = cfg.tempDir == null ? Files.createTempDirectory("dualmtgan-serve-")
                 : Files.createTempDirectory(Files.createDirectories(cfg.tempDir), "dualmtgan-serve-");
-        this.jobs = new Jobs(Duration.ofMillis(cfg.jobTtlMillis));
+        this.jobs = new Jobs(Duration.ofMillis(cfg.jobTtlMillis), cfg.maxJobs, cfg.maxResultBytes);
         this.workers = Executors.newFixedThreadPool(cfg.workers, threads("dualmtgan-worker-"));
         this.sweeper = Executors.newSingleThreadScheduledExecutor(threads("dualmtgan-jobs-"));
         long every = Math.max(100, Math.min(cfg.jobTtlMillis / 4, 30_000));
@@ -337,7 +343,7 @@ public final class ApiServer implements AutoCloseable {
         t.add(new Route("GET", "/style.css", "pageStyle", "The page's style", false, false, null, "200", "CSS", List.of(),
                 ctx -> sendPage(ctx, "style.css", "text/css; charset=utf-8")));
         t.add(new Route("GET", "/openapi.json", "openapi", "This description", false, true, null, "200", "OpenAPI 3.0 JSON", List.of(),
-                ctx -> json(ctx, 200, OpenApi.document(routes, token != null))));
+                ctx -> json(ctx, 200, OpenApi.document(routes, cfg.tokenRequired()))));
         // Probes for a load balancer or an orchestrator: no token, nothing but a status.
         t.add(new Route("GET", "/healthz", "liveness", "Liveness: the process answers", false, true, null, "200", "JSON", List.of(),
                 ctx -> json(ctx, 200, Map.of("status", "ok"))));
@@ -369,7 +375,7 @@ public final class ApiServer implements AutoCloseable {
                     "202", "the job (state, progress, URLs)", SYNTH_ERRORS, ctx -> submitJob(ctx, op)));
         }
         t.add(new Route("GET", JOBS, "jobs", "Every job, newest first", true, true, null, "200", "JSON", List.of(),
-                ctx -> json(ctx, 200, Map.of("jobs", jobs.all().stream().map(j -> jobs.describe(j, JOBS)).toList()))));
+                ctx -> json(ctx, 200, Map.of("jobs", jobs.all(client(ctx)).stream().map(j -> jobs.describe(j, JOBS)).toList()))));
         t.add(new Route("GET", JOBS + "/{id}", "job", "A job's state and progress (frames done of total)", true, true, null, "200",
                 "JSON", List.of("404"), ctx -> json(ctx, 200, jobs.describe(job(ctx), JOBS))));
         t.add(new Route("GET", JOBS + "/{id}/result", "jobResult", "A finished job's result (as the synchronous endpoint answers)",
@@ -425,7 +431,7 @@ public final class ApiServer implements AutoCloseable {
      * that points a name of its own at 127.0.0.1 (DNS rebinding) sends that name as Host, and is refused.
      */
     private void checkHost(Context ctx) {
-        if (token != null) return;
+        if (cfg.tokenRequired()) return;
         String host = ctx.header("Host");
         if (host == null || !LOOPBACK_HOST.matcher(host.toLowerCase(Locale.ROOT)).matches()) {
             throw new HttpError(403, "Host '" + (host == null ? "" : host) + "' is not a loopback name: a server without a token "
@@ -442,7 +448,7 @@ public final class ApiServer implements AutoCloseable {
      * cross-site, is refused. Clients that are not browsers send neither header.
      */
     private void checkOrigin(Context ctx) {
-        if (token != null || !"POST".equals(ctx.method().toString())) return;
+        if (cfg.tokenRequired() || !"POST".equals(ctx.method().toString())) return;
         String origin = ctx.header("Origin");
         String site = ctx.header("Sec-Fetch-Site");
         boolean allowed = origin != null && cfg.corsOrigins.contains(origin);
@@ -455,19 +461,34 @@ public final class ApiServer implements AutoCloseable {
         }
     }
 
-    /** 401 for an API call or a metrics scrape without the server's bearer token (when it has one). */
+    /**
+     * 401 for an API call or a metrics scrape without a bearer token the server knows (when it has
+     * any); the request's client is the token's owner. Every token is compared, each in constant time.
+     */
     private void authenticate(Context ctx) {
+        ctx.attribute(CLIENT, DEFAULT_CLIENT);
         boolean guarded = ctx.path().startsWith(API) || ctx.path().equals(METRICS);
-        if (token == null || !guarded || "OPTIONS".equals(ctx.method().toString())) return;
+        if (clients.isEmpty() || !guarded || "OPTIONS".equals(ctx.method().toString())) return;
         String h = ctx.header("Authorization");
         String prefix = "Bearer ";
-        boolean ok = h != null && h.regionMatches(true, 0, prefix, 0, prefix.length())
-                && MessageDigest.isEqual(h.substring(prefix.length()).trim().getBytes(StandardCharsets.UTF_8), token);
-        if (!ok) {
+        String client = null;
+        if (h != null && h.regionMatches(true, 0, prefix, 0, prefix.length())) {
+            byte[] sent = h.substring(prefix.length()).trim().getBytes(StandardCharsets.UTF_8);
+            for (var e : clients.entrySet()) {
+                if (MessageDigest.isEqual(sent, e.getValue()) && client == null) client = e.getKey();
+            }
+        }
+        if (client == null) {
             ctx.header("WWW-Authenticate", "Bearer realm=\"dualmtgan\"");
             throw new HttpError(401, h == null ? "this server needs a token: send Authorization: Bearer TOKEN"
                     : "the bearer token is wrong");
         }
+        ctx.attribute(CLIENT, client);
+    }
+
+    private static String client(Context ctx) {
+        String c = ctx.attribute(CLIENT);
+        return c == null ? DEFAULT_CLIENT : c;
     }
 
     private void sendPage(Context ctx, String name, String type) {
@@ -567,7 +588,7 @@ public final class ApiServer implements AutoCloseable {
             // Inputs are read and checked before the job exists: a bad request gets its 400 here, as
             // the synchronous endpoint answers it, rather than a 202 and a failed job.
             Operations.Work work = counted(op.prepare(form, dir));
-            Jobs.Job job = jobs.submit(id, operation, dir, work, workers, slots::release);
+            Jobs.Job job = jobs.submit(id, operation, client(ctx), dir, work, workers, slots::release);
             submitted = true;
             ctx.header("Location", JOBS + "/" + id);
             json(ctx, 202, jobs.describe(job, JOBS));
@@ -584,7 +605,8 @@ public final class ApiServer implements AutoCloseable {
     private Jobs.Job job(Context ctx) {
         String id = ctx.pathParam("id");
         Jobs.Job j = jobs.get(id);
-        if (j == null) {
+        // Another client's job is not there for this one: the same 404 as an unknown id, so ids do not leak.
+        if (j == null || !j.owner.equals(client(ctx))) {
             throw new HttpError(404, "no job '" + id + "' (it may have expired: jobs are kept " + cfg.jobTtlMillis / 1000
                     + " s after they end)");
         }

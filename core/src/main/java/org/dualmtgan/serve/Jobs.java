@@ -33,6 +33,8 @@ final class Jobs implements AutoCloseable {
     static final class Job {
         final String id;
         final String operation;
+        /** The client that submitted it: only it lists, reads and cancels the job. */
+        final String owner;
         final Instant created = Instant.now();
         final Path dir;
         volatile State state = State.QUEUED;
@@ -47,10 +49,13 @@ final class Jobs implements AutoCloseable {
         /** When a worker took it, and how long its work took (the result's X-Elapsed-Ms). */
         volatile Instant started;
         volatile long elapsedMs = -1;
+        /** Bytes of its stored result (0 until it has one). */
+        volatile long resultBytes;
 
-        Job(String id, String operation, Path dir) {
+        Job(String id, String operation, String owner, Path dir) {
             this.id = id;
             this.operation = operation;
+            this.owner = owner;
             this.dir = dir;
         }
 
@@ -62,16 +67,43 @@ final class Jobs implements AutoCloseable {
 
     private final Map<String, Job> jobs = new ConcurrentHashMap<>();
     private final Duration ttl;
+    private final int maxJobs;
+    private final long maxResultBytes;
     private final SecureRandom random = new SecureRandom();
     /** Runs after each progress report on the worker (tests slow or hold a job with it). */
     volatile Consumer<Job> onProgress = j -> {};
 
     Jobs(Duration ttl) {
-        this.ttl = ttl;
+        this(ttl, Integer.MAX_VALUE, Long.MAX_VALUE);
     }
 
-    Duration ttl() {
-        return ttl;
+    /** At most {@code maxJobs} jobs and {@code maxResultBytes} of results are kept: ended jobs beyond go early, oldest first. */
+    Jobs(Duration ttl, int maxJobs, long maxResultBytes) {
+        this.ttl = ttl;
+        this.maxJobs = maxJobs;
+        this.maxResultBytes = maxResultBytes;
+    }
+
+    /**
+     * Removes ended jobs, the longest ended first, while more jobs or result bytes are kept than
+     * allowed. {@code keep} (the job that has just ended) stays: its client has not yet read it.
+     */
+    synchronized void enforceLimits(Job keep) {
+        List<Job> ended = new ArrayList<>();
+        long bytes = 0;
+        for (Job j : jobs.values()) {
+            if (!j.ended() || j.finished == null) continue;
+            bytes += j.resultBytes;
+            if (j != keep) ended.add(j);
+        }
+        ended.sort(java.util.Comparator.comparing(j -> j.finished));
+        int count = jobs.size();
+        for (Job j : ended) {
+            if (count <= maxJobs && bytes <= maxResultBytes) break;
+            remove(j.id);
+            count--;
+            bytes -= j.resultBytes;
+        }
     }
 
     /** A new job id: 128 random bits, so ids cannot be guessed. */
@@ -85,9 +117,10 @@ final class Jobs implements AutoCloseable {
      * Starts {@code work} on {@code workers} for a job whose form was read and checked into {@code dir};
      * {@code release} runs once the job ends, however it ends.
      */
-    Job submit(String id, String operation, Path dir, Operations.Work work, ExecutorService workers, Runnable release) {
-        Job job = new Job(id, operation, dir);
+    Job submit(String id, String operation, String owner, Path dir, Operations.Work work, ExecutorService workers, Runnable release) {
+        Job job = new Job(id, operation, owner, dir);
         jobs.put(id, job);
+        enforceLimits(null);
         try {
             workers.submit(() -> run(job, work, release));
         } catch (RuntimeException e) {
@@ -128,6 +161,7 @@ final class Jobs implements AutoCloseable {
             job.contentType = body.contentType();
             job.fileName = body.fileName();
             job.result = out;
+            job.resultBytes = body.bytes().length;
             outcome = State.DONE;
         } catch (CancellationException e) {
             outcome = State.CANCELLED;
@@ -152,6 +186,7 @@ final class Jobs implements AutoCloseable {
             job.finished = end;
             job.state = outcome;
         }
+        enforceLimits(job);
     }
 
     /** Everything of the job's folder but its result: the uploads and the encoder's files. */
@@ -250,9 +285,10 @@ final class Jobs implements AutoCloseable {
         return m;
     }
 
-    /** Every job, newest first. */
-    List<Job> all() {
-        List<Job> out = new ArrayList<>(jobs.values());
+    /** Every job of {@code owner}, newest first. */
+    List<Job> all(String owner) {
+        List<Job> out = new ArrayList<>();
+        for (Job j : jobs.values()) if (j.owner.equals(owner)) out.add(j);
         out.sort((a, b) -> b.created.compareTo(a.created));
         return out;
     }

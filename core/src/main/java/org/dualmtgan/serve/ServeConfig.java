@@ -32,6 +32,16 @@ public final class ServeConfig {
 
     /** Bearer token every API call must carry, or null for none (then only loopback may be bound). */
     public String token;
+    /**
+     * Several clients, each with its own bearer token (client name to token), besides or instead of
+     * {@link #token}: a job belongs to the client whose token submitted it and only that client lists,
+     * reads or cancels it. Read from a file by {@link #readTokens}.
+     */
+    public java.util.Map<String, String> clientTokens = new java.util.LinkedHashMap<>();
+    /** Jobs kept at most (ended ones beyond it are removed oldest first, before their time is up). */
+    public int maxJobs = 256;
+    /** Bytes of job results kept at most (ended jobs beyond it are removed oldest first). */
+    public long maxResultBytes = 1L << 30;
     /** Origins allowed to call the API from a browser page elsewhere (CORS); empty: none. */
     public java.util.List<String> corsOrigins = new java.util.ArrayList<>();
     /** How long a job and its result are kept after it ends, in milliseconds. */
@@ -54,7 +64,24 @@ public final class ServeConfig {
         if (token != null && (token.isBlank() || token.length() < 8 || token.chars().anyMatch(c -> c <= ' ' || c > '~'))) {
             throw new InvalidInputException("the token must be at least 8 printable ASCII characters without spaces");
         }
-        if (token == null && !loopback(host)) {
+        for (var e : clientTokens.entrySet()) {
+            if (!e.getKey().matches("[A-Za-z0-9._-]{1,64}")) {
+                throw new InvalidInputException("client name '" + e.getKey() + "' must be 1 to 64 letters, digits, '.', '_' or '-'");
+            }
+            String t = e.getValue();
+            if (t == null || t.length() < 8 || t.chars().anyMatch(c -> c <= ' ' || c > '~')) {
+                throw new InvalidInputException("the token of client '" + e.getKey() + "' must be at least 8 printable ASCII characters without spaces");
+            }
+            if (t.equals(token) || clientTokens.values().stream().filter(t::equals).count() > 1) {
+                throw new InvalidInputException("client '" + e.getKey() + "' shares its token with another client: each needs its own");
+            }
+        }
+        if (token != null && clientTokens.containsKey("default")) {
+            throw new InvalidInputException("client name 'default' is the --token's own; name the client otherwise");
+        }
+        if (maxJobs < 1) throw new InvalidInputException("--max-jobs must be at least 1, got " + maxJobs);
+        if (maxResultBytes < 1) throw new InvalidInputException("--max-results-mb must be at least 1");
+        if (!tokenRequired() && !loopback(host)) {
             throw new InvalidInputException("--host " + host + " is not a loopback address: without a token (--token or "
                     + "DUALMTGAN_TOKEN) the server listens on 127.0.0.1 or ::1 only");
         }
@@ -82,6 +109,36 @@ public final class ServeConfig {
         if (maxSamples < 2 || maxSamples > org.dualmtgan.animate.Animator.MAX_COUNT) {
             throw new InvalidInputException("max samples must be between 2 and " + org.dualmtgan.animate.Animator.MAX_COUNT + ", got " + maxSamples);
         }
+    }
+
+    /** Whether every API call needs a bearer token ({@link #token} or a client's). */
+    public boolean tokenRequired() {
+        return token != null || !clientTokens.isEmpty();
+    }
+
+    /**
+     * Client tokens from a file: one client per line, {@code NAME TOKEN} separated by spaces; blank
+     * lines and lines starting with {@code #} are skipped.
+     */
+    public static java.util.Map<String, String> readTokens(Path file) {
+        java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+        java.util.List<String> lines;
+        try {
+            lines = java.nio.file.Files.readAllLines(file, java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.nio.charset.MalformedInputException e) {
+            throw new InvalidInputException(file, "the tokens file is not UTF-8 text");
+        } catch (java.io.IOException e) {
+            throw new InvalidInputException(file, "cannot read the tokens file: " + e.getMessage());
+        }
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i).strip();
+            if (line.isEmpty() || line.startsWith("#")) continue;
+            String[] f = line.split("\\s+");
+            if (f.length != 2) throw new InvalidInputException(file, "line " + (i + 1) + ": expected 'NAME TOKEN', got " + f.length + " fields");
+            if (out.put(f[0], f[1]) != null) throw new InvalidInputException(file, "line " + (i + 1) + ": client '" + f[0] + "' is named twice");
+        }
+        if (out.isEmpty()) throw new InvalidInputException(file, "the tokens file names no client ('NAME TOKEN' lines)");
+        return out;
     }
 
     /** Whether {@code host} names only this machine (a loopback address or "localhost"). */

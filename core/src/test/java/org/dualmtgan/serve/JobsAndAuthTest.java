@@ -162,6 +162,66 @@ class JobsAndAuthTest {
         }
     }
 
+    @Test
+    void aJobBelongsToTheClientWhoseTokenSubmittedIt() throws Exception {
+        Path file = Files.createTempFile("dualmtgan-tokens", ".txt");
+        Files.writeString(file, "# clients of the test\nalice alice-token-1\n\nbob   bob-token-22\n");
+        ServeConfig c = ApiServerTest.config(4);
+        c.clientTokens = ServeConfig.readTokens(file);
+        Files.delete(file);
+        try (ApiServer s = ApiServer.start(c, ApiServerTest.models, null)) {
+            java.util.function.BiFunction<String, HttpRequest.Builder, HttpResponse<byte[]>> as = (t, b) -> {
+                try {
+                    return send(b.header("Authorization", "Bearer " + t).build());
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            };
+            Multi form = generateForm(1);
+            HttpResponse<byte[]> made = as.apply("alice-token-1", HttpRequest.newBuilder(s.uri().resolve("/api/v1/jobs/generate"))
+                    .header("Content-Type", "multipart/form-data; boundary=" + form.boundary)
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(form.body())));
+            assertEquals(202, made.statusCode());
+            String id = JSON.readTree(made.body()).get("id").asText();
+            String job = "/api/v1/jobs/" + id;
+            // Alice sees, reads and may cancel it; Bob gets the 404 of an unknown job everywhere.
+            assertEquals(1, JSON.readTree(as.apply("alice-token-1", HttpRequest.newBuilder(s.uri().resolve("/api/v1/jobs"))).body())
+                    .get("jobs").size());
+            assertEquals(0, JSON.readTree(as.apply("bob-token-22", HttpRequest.newBuilder(s.uri().resolve("/api/v1/jobs"))).body())
+                    .get("jobs").size());
+            ApiServerTest.assertError(as.apply("bob-token-22", HttpRequest.newBuilder(s.uri().resolve(job))), 404, null, "no job");
+            ApiServerTest.assertError(as.apply("bob-token-22", HttpRequest.newBuilder(s.uri().resolve(job + "/result"))), 404, null, "no job");
+            ApiServerTest.assertError(as.apply("bob-token-22", HttpRequest.newBuilder(s.uri().resolve(job)).DELETE()), 404, null, "no job");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            HttpResponse<byte[]> result;
+            do {
+                Thread.sleep(20);
+                result = as.apply("alice-token-1", HttpRequest.newBuilder(s.uri().resolve(job + "/result")));
+            } while (result.statusCode() == 409 && System.nanoTime() < deadline);
+            assertEquals(200, result.statusCode(), "Bob's attempts left Alice's job alone");
+            ApiServerTest.assertError(as.apply("carol-token-3", HttpRequest.newBuilder(s.uri().resolve("/api/v1/jobs"))), 401, null, "wrong");
+        }
+    }
+
+    @Test
+    void aTokensFileWithABadLineIsRefusedNamingTheLine() throws Exception {
+        Path file = Files.createTempFile("dualmtgan-tokens", ".txt");
+        try {
+            Files.writeString(file, "alice alice-token-1\njust-a-token\n");
+            InvalidInputException e = assertThrows(InvalidInputException.class, () -> ServeConfig.readTokens(file));
+            assertTrue(e.getMessage().contains(file.getFileName().toString()) && e.getMessage().contains("line 2"), e.getMessage());
+            Files.writeString(file, "alice alice-token-1\nbob alice-token-1\n");
+            ServeConfig c = ApiServerTest.config(1);
+            c.clientTokens = ServeConfig.readTokens(file);
+            assertTrue(assertThrows(InvalidInputException.class, c::validate).getMessage().contains("shares its token"));
+            Files.writeString(file, "alice short\n");
+            c.clientTokens = ServeConfig.readTokens(file);
+            assertTrue(assertThrows(InvalidInputException.class, c::validate).getMessage().contains("at least 8"));
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
     static JsonNode poll(String id, java.util.function.Predicate<JsonNode> until) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline) {
