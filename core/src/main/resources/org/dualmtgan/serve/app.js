@@ -21,14 +21,18 @@ function authHeaders() {
   return t ? { Authorization: `Bearer ${t}` } : {};
 }
 
-/** fetch() with the token; a 401 shows the token form and throws. */
+/** Thrown after a 401: the token form is showing and says what to do. */
+class TokenNeeded extends Error {}
+
+/** fetch() with the token; a 401 shows the token form and throws TokenNeeded. */
 async function api(path, options = {}) {
   const r = await fetch(API + path, { ...options, headers: { ...(options.headers || {}), ...authHeaders() } });
   if (r.status === 401) {
+    const had = Boolean(sessionStorage.getItem('dualmtgan-token'));
     $('token-form').hidden = false;
+    $('token-wrong').hidden = !had;
     $('token').focus();
-    const body = await r.json().catch(() => ({}));
-    throw new Error(body.error || 'this server needs its access token');
+    throw new TokenNeeded(had ? 'The token was not accepted.' : 'Enter the server\'s access token.');
   }
   return r;
 }
@@ -74,7 +78,8 @@ async function loadModels() {
     if (!models.length) showError('The server has no models loaded.');
     showCard();
   } catch (err) {
-    showError(`Cannot reach the API: ${err.message}`);
+    // Before a token is entered the token form is the whole message.
+    if (!(err instanceof TokenNeeded)) showError(`Cannot reach the API: ${err.message}`);
     return;
   }
   try {
@@ -144,12 +149,41 @@ async function preview() {
   img.hidden = false;
 }
 
+/** The visible label of a form field (the API's field name when the page has no such field). */
+function labelOf(field) {
+  const id = field.replace(/Demo$/, '');
+  const l = document.querySelector(`label[for="${id}"]`);
+  if (!l) return field;
+  // The label's own words, without its note in parentheses.
+  const own = [...l.childNodes].filter((n) => n.nodeType === Node.TEXT_NODE).map((n) => n.textContent).join('').trim();
+  return own || field;
+}
+
+/** The server's message in the page's words: the field's label instead of its API name. */
 function showError(message, field) {
   const p = $('error');
-  p.textContent = field ? `${message} (field: ${field})` : message;
+  let text = message;
+  if (field) {
+    const label = labelOf(field);
+    const name = field.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    // The field's name where the message names it (first word, or quoted); the label in front otherwise.
+    text = message.replace(new RegExp(`^${name}(?= )`), label).replace(new RegExp(`'${name}'`, 'g'), `'${label}'`);
+    if (text === message) text = `${label}: ${message}`;
+  }
+  p.textContent = text;
   p.hidden = false;
   const el = field && $(field.replace(/Demo$/, ''));
   if (el && !el.closest('[hidden]')) el.focus();
+}
+
+/** Removes the shown results, the sheet and "More samples" (a new run replaces them, a failed one leaves none). */
+function clearResults() {
+  for (const u of objectUrls) URL.revokeObjectURL(u);
+  objectUrls = [];
+  $('items').replaceChildren();
+  $('sheet-figure').hidden = true;
+  $('results').hidden = true;
+  lastGenerate = null;
 }
 
 /** Adds one input: the file if one is chosen, else the example's name. */
@@ -232,6 +266,7 @@ async function cancelJob() {
 async function run(append = false) {
   $('error').hidden = true;
   const m = mode();
+  if (!append) clearResults();
   const data = append ? lastGenerate.next() : request(m);
   const button = $('run');
   button.disabled = true;
@@ -242,11 +277,11 @@ async function run(append = false) {
   try {
     const doc = await runJob(append ? 'generate' : m, data);
     if (!doc) { if ($('status').textContent !== 'Cancelled.') $('status').textContent = ''; return; }
-    if (!append && m === 'generate') rememberGenerate();
+    if (!append && m === 'generate') rememberGenerate(data);
     showResults(doc, append);
     $('status').textContent = `Done in ${((performance.now() - t0) / 1000).toFixed(1)} s.`;
   } catch (err) {
-    showError(`Request failed: ${err.message}`);
+    if (!(err instanceof TokenNeeded)) showError(`Request failed: ${err.message}`);
     $('status').textContent = '';
   } finally {
     currentJob = null;
@@ -257,15 +292,22 @@ async function run(append = false) {
   }
 }
 
-/** "More samples": the same request with the next seeds, appended to the gallery. */
-function rememberGenerate() {
-  let seed = Number($('seed').value || 0);
+/**
+ * "More samples": the request that made the gallery, with the next seed, appended to it. Its inputs
+ * are the ones that run sent (a copy of its form data), whatever the form holds now.
+ */
+function rememberGenerate(sent) {
+  const entries = [...sent.entries()];
+  let seed = Number(sent.get('seed') || 0);
   lastGenerate = {
     next() {
       seed += 1;
-      const data = request('generate');
+      const data = new FormData();
+      for (const [k, v] of entries) {
+        if (k === 'sheet') continue;
+        if (v instanceof File) data.append(k, v, v.name); else data.append(k, v);
+      }
       data.set('seed', String(seed));
-      data.delete('sheet');
       return data;
     },
   };
@@ -300,13 +342,17 @@ function showResults(doc, append) {
   const items = $('items');
   if (!append) items.replaceChildren();
   const weights = doc.weights || [];
-  doc.items.forEach((it, i) => {
+  // Appended samples continue the gallery's numbering (sample-04 after sample-03), so names stay unique.
+  const offset = append ? items.children.length : 0;
+  doc.items.forEach((item, i) => {
+    const it = offset && /^sample-\d+$/.test(item.name)
+      ? { ...item, name: `sample-${String(offset + i).padStart(2, '0')}` } : item;
     const fig = document.createElement('figure');
     const img = document.createElement('img');
     const gif = blobUrl(it.gif, 'image/gif');
     img.src = gif;
     const what = doc.operation === 'interpolate' ? `blend ${i + 1} of ${doc.items.length}, weight of motion A ${weights[i].toFixed(2)}`
-      : doc.operation === 'generate' ? `sample ${i + 1} of ${doc.items.length}, seed ${doc.seed}` : doc.operation;
+      : doc.operation === 'generate' ? `sample ${offset + i + 1}, seed ${doc.seed}` : doc.operation;
     img.alt = `Result: ${what}, ${it.frames} frames`;
     const cap = document.createElement('figcaption');
     cap.append(`${it.name} \u00b7 ${it.frames} frames `, document.createElement('br'), 'Download: ',

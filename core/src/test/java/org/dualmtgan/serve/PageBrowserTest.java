@@ -126,6 +126,9 @@ class PageBrowserTest {
         browser.get(server.uri().toString());
         // A server with a token: the page asks for it, then loads the models.
         waiting(30).until(d -> d.findElement(By.id("token-form")).isDisplayed());
+        // The token form says what to do; no error line beside it (the 401's API message is for programs).
+        assertFalse(browser.findElement(By.id("error")).isDisplayed(), browser.findElement(By.id("error")).getText());
+        assertFalse(browser.findElement(By.id("token-wrong")).isDisplayed(), "nothing was wrong yet");
         browser.findElement(By.id("token")).sendKeys(TOKEN);
         browser.findElement(By.id("token-use")).click();
         waiting(30).until(d -> new Select(d.findElement(By.id("model"))).getOptions().size() == 2);
@@ -164,9 +167,16 @@ class PageBrowserTest {
         results = browser.findElements(By.cssSelector("#items img"));
         assertEquals(3, results.size());
         for (WebElement img : results) assertEquals(ApiServerTest.T, gifFrames(imageBytes(img)));
-        // The gallery grows with "More samples" (the next seed).
+        // The gallery grows with "More samples" (the next seed) by the request it extends, even after the
+        // form has changed: 3 more videos, not the 1 the form now asks for; the names go on from sample-02.
+        n.clear();
+        n.sendKeys("1");
         browser.findElement(By.id("more")).click();
-        waiting(90).until(d -> d.findElements(By.cssSelector("#items img")).size() == 6);
+        waiting(90).until(d -> d.findElements(By.cssSelector("#items img")).size() >= 4 && d.findElement(By.id("run")).isEnabled());
+        assertEquals(6, browser.findElements(By.cssSelector("#items img")).size(), "More samples repeats the run's own request");
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        for (WebElement cap : browser.findElements(By.cssSelector("#items figcaption"))) names.add(cap.getText().split(" ")[0]);
+        assertEquals(java.util.Set.of("sample-00", "sample-01", "sample-02", "sample-03", "sample-04", "sample-05"), names);
 
         // A text file as the image: a clear message naming it.
         Path text = Files.createTempFile("notes-", ".txt");
@@ -175,7 +185,22 @@ class PageBrowserTest {
         browser.findElement(By.id("run")).click();
         waiting(60).until(d -> d.findElement(By.id("error")).isDisplayed());
         String message = browser.findElement(By.id("error")).getText();
-        assertTrue(message.contains(new File(text.toString()).getName()) && message.contains("image"), message);
+        assertTrue(message.startsWith("Image: ") && message.contains(new File(text.toString()).getName()), message);
+        // A failed run leaves no old results, sheet or "More samples" behind.
+        assertFalse(browser.findElement(By.id("results")).isDisplayed(), "old results are gone after a failed run");
+        assertEquals(0, browser.findElements(By.cssSelector("#items img")).size());
+        assertFalse(browser.findElement(By.id("more")).isDisplayed());
+
+        // Errors name the page's labels, not the API's field names.
+        browser.findElement(By.id("image")).sendKeys(upload.toAbsolutePath().toString());
+        n.clear();
+        n.sendKeys("0");
+        browser.findElement(By.id("run")).click();
+        waiting(60).until(d -> d.findElement(By.id("error")).isDisplayed());
+        message = browser.findElement(By.id("error")).getText();
+        assertTrue(message.startsWith("Videos must be between 1 and"), message);
+        n.clear();
+        n.sendKeys("1");
 
         // The crop field travels with the request: one that is not a crop is refused by name.
         browser.findElement(By.id("imageCrop")).sendKeys("face");
