@@ -6,6 +6,7 @@ import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
 import io.javalin.router.Endpoint;
 import org.dualmtgan.InvalidInputException;
+import org.dualmtgan.animate.Animator;
 import org.dualmtgan.util.AtomicFiles;
 import org.dualmtgan.util.ProjectInfo;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -111,6 +112,33 @@ public final class ApiServer implements AutoCloseable {
     /** One access log line per request (time, id, method, path, status, duration), through SLF4J. */
     private static final org.slf4j.Logger ACCESS = org.slf4j.LoggerFactory.getLogger("dualmtgan.access");
 
+    /** The request attribute holding the matched route template, for the access log. */
+    private static final String ROUTE = "dualmtgan.route";
+
+    /**
+     * The access log line: key=value fields (time, id, method, route template, path, status,
+     * duration, body bytes sent), one line per request, for a log shipper to parse.
+     */
+    private static String accessLine(org.eclipse.jetty.server.Request request, org.eclipse.jetty.server.Response response) {
+        Object route = request.getAttribute(ROUTE);
+        String id = response.getHeaders().get(REQUEST_ID);
+        double ms = (System.nanoTime() - request.getBeginNanoTime()) / 1e6;
+        return String.format(Locale.ROOT, "time=%s id=%s method=%s route=%s path=%s status=%d ms=%.1f bytes=%d",
+                Instant.now(), id == null ? "-" : id, request.getMethod(), route == null ? "unmatched" : route,
+                pathForLog(request.getHttpURI().getPath()), response.getStatus(), ms,
+                org.eclipse.jetty.server.Response.getContentBytesWritten(response));
+    }
+
+    /** The request path with spaces and control characters escaped, so the line stays one line of fields. */
+    private static String pathForLog(String path) {
+        StringBuilder b = new StringBuilder();
+        for (char c : path.toCharArray()) {
+            if (c <= ' ' || c == 0x7f) b.append(String.format(Locale.ROOT, "%%%02X", (int) c));
+            else b.append(c);
+        }
+        return b.toString();
+    }
+
     static String requestId(String given) {
         return given != null && SANE_ID.matcher(given).matches() ? given : java.util.UUID.randomUUID().toString();
     }
@@ -190,6 +218,13 @@ public final class ApiServer implements AutoCloseable {
             // Requests Jetty refuses before routing (an encoded NUL or a bad escape in the path) get
             // the documented JSON error too, not Jetty's HTML page.
             c.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
+            // Jetty's request log runs once the answer is sent, so it knows the bytes; it also sees
+            // requests Jetty refuses before the router (a bad URI, a stalled upload).
+            c.jetty.modifyServer(server -> server.setRequestLog((request, response) -> {
+                String line = accessLine(request, response);
+                ACCESS.info(line);
+                if (log != null) log.println(line);
+            }));
             c.http.maxRequestSize = cfg.maxUploadBytes;
             c.router.ignoreTrailingSlashes = true;
             if (!cfg.corsOrigins.isEmpty()) {
@@ -201,10 +236,7 @@ public final class ApiServer implements AutoCloseable {
                 }));
             }
             c.requestLogger.http((ctx, ms) -> {
-                String line = String.format(Locale.ROOT, "%s id=%s %s %s %d %.1fms", java.time.Instant.now(),
-                        ctx.attribute(REQUEST_ID), ctx.method(), ctx.path(), ctx.statusCode(), ms);
-                ACCESS.info(line);
-                if (log != null) log.println(line);
+                ctx.attribute(ROUTE, routeOf(ctx));
                 metrics.request(ctx.method().toString(), routeOf(ctx), ctx.statusCode(), ms);
             });
             c.routes.before(ctx -> {
@@ -539,9 +571,20 @@ public final class ApiServer implements AutoCloseable {
             Form form = Form.read(ctx, dir, cfg.maxUploadBytes);
             Path requestDir = dir;
             long t0 = System.nanoTime();
+            java.util.concurrent.atomic.AtomicBoolean left = watchDisconnect(ctx);
             Future<Outputs.Body> f = null;
             try {
-                f = workers.submit(() -> counted(op.prepare(form, requestDir)).compute());
+                // The work stops at its next frame once the client has gone (a job keeps going: its
+                // client comes back for the result).
+                f = workers.submit(() -> Animator.withProgress((done, total) -> {
+                    if (left.get()) throw new java.util.concurrent.CancellationException("the client closed the connection");
+                }, () -> {
+                    try {
+                        return counted(op.prepare(form, requestDir)).compute();
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }));
                 body = f.get();
             } catch (InterruptedException e) {
                 if (f != null) f.cancel(true);
@@ -549,6 +592,12 @@ public final class ApiServer implements AutoCloseable {
                 throw new HttpError(503, "the server is stopping");
             } catch (ExecutionException e) {
                 Throwable c = e.getCause();
+                if (c instanceof java.util.concurrent.CancellationException && left.get()) {
+                    metrics.abandoned();
+                    // 499 as nginx logs it: nobody reads this answer, the access log and metrics do.
+                    throw new HttpError(CLIENT_CLOSED, "the client closed the connection before the answer");
+                }
+                if (c instanceof java.io.UncheckedIOException io) throw new IllegalStateException("writing the result failed: " + io.getCause().getMessage(), io.getCause());
                 if (c instanceof RuntimeException r) throw r;
                 if (c instanceof IOException io) throw new IllegalStateException("writing the result failed: " + io.getMessage(), io);
                 if (c instanceof Error err) throw err;
@@ -565,6 +614,39 @@ public final class ApiServer implements AutoCloseable {
         }
         ctx.header("X-Elapsed-Ms", Long.toString(elapsedMs));
         sendBody(ctx, body.contentType(), body.bytes(), body.fileName());
+    }
+
+    /** The status logged for a request whose client left before its answer (nginx's convention). */
+    static final int CLIENT_CLOSED = 499;
+
+    /**
+     * A flag that turns true when the client of {@code ctx} closes its connection, watched once the
+     * request's body has been read. Jetty does not read an HTTP/1.1 connection while a handler runs,
+     * so neither its failure listeners nor {@code EndPoint.isOpen()} see a client that left (measured
+     * on Jetty 12.1: a client closed 0.5 s into a 3 s handler left both unchanged); here the
+     * endpoint's fill interest wakes on the FIN and a one-byte fill reads the end of stream. The
+     * answer then closes the connection, so the interest never outlives the request (a kept-alive
+     * connection with it pending lost its next answer). A byte read instead of the end of stream
+     * would be a request pipelined after a POST, which RFC 9112 (9.3.2) tells clients not to send.
+     */
+    private static java.util.concurrent.atomic.AtomicBoolean watchDisconnect(Context ctx) {
+        java.util.concurrent.atomic.AtomicBoolean left = new java.util.concurrent.atomic.AtomicBoolean();
+        org.eclipse.jetty.io.EndPoint ep;
+        try {
+            ep = org.eclipse.jetty.ee10.servlet.ServletContextRequest.getServletContextRequest(ctx.req())
+                    .getConnectionMetaData().getConnection().getEndPoint();
+        } catch (RuntimeException e) {
+            return left; // not served by Jetty's servlet layer (no endpoint to watch)
+        }
+        ctx.header("Connection", "close");
+        ep.tryFillInterested(org.eclipse.jetty.util.Callback.from(() -> {
+            try {
+                if (ep.fill(org.eclipse.jetty.util.BufferUtil.allocate(1)) < 0) left.set(true);
+            } catch (IOException e) {
+                left.set(true);
+            }
+        }, failure -> left.set(true)));
+        return left;
     }
 
     private static void sendBody(Context ctx, String type, byte[] bytes, String fileName) {

@@ -28,6 +28,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class ServerMetrics implements AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final JvmGcMetrics gc = new JvmGcMetrics();
+    private final io.micrometer.core.instrument.Counter abandoned = io.micrometer.core.instrument.Counter.builder("dualmtgan.requests.abandoned")
+            .description("Synchronous requests stopped because their client closed the connection").register(registry);
 
     ServerMetrics(ModelRegistry models, Jobs jobs, Semaphore slots, AtomicInteger running, int workers, QueuedThreadPool pool) {
         new JvmMemoryMetrics().bindTo(registry);
@@ -53,6 +55,11 @@ final class ServerMetrics implements AutoCloseable {
         Gauge.builder("jetty.threads.busy", pool, QueuedThreadPool::getBusyThreads).description("Busy HTTP threads").register(registry);
         Gauge.builder("jetty.threads.max", pool, QueuedThreadPool::getMaxThreads).description("HTTP thread limit").register(registry);
         Gauge.builder("jetty.queue.size", pool, QueuedThreadPool::getQueueSize).description("HTTP tasks waiting for a thread").register(registry);
+    }
+
+    /** A synchronous request whose client left: its work was stopped at the next frame. */
+    void abandoned() {
+        abandoned.increment();
     }
 
     /** One answered request: its route template (not the raw path, so ids do not make new series), method and status. */

@@ -27,6 +27,7 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -240,6 +241,31 @@ class ApiServerTest {
         HttpResponse<byte[]> odd = CLIENT.send(HttpRequest.newBuilder(uri(server, "/healthz")).header("X-Request-Id", "a b\tc")
                 .GET().build(), HttpResponse.BodyHandlers.ofByteArray());
         assertTrue(odd.headers().firstValue("X-Request-Id").orElse("").matches("[0-9a-f-]{36}"), "an unsafe id is replaced");
+    }
+
+    @Test
+    void theAccessLogHasALineOfFieldsPerRequestWithTheBytesSent() throws Exception {
+        ByteArrayOutputStream lines = new ByteArrayOutputStream();
+        try (java.io.PrintStream log = new java.io.PrintStream(lines, true, StandardCharsets.UTF_8);
+             ApiServer logged = ApiServer.start(config(1), models, log)) {
+            HttpResponse<byte[]> health = CLIENT.send(HttpRequest.newBuilder(uri(logged, "/api/v1/health")).header("X-Request-Id", "probe-7")
+                    .GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+            HttpResponse<byte[]> job = CLIENT.send(HttpRequest.newBuilder(uri(logged, "/api/v1/jobs/nope%20x")).GET().build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            assertEquals(404, job.statusCode());
+            String text = "";
+            for (int i = 0; i < 50 && text.lines().count() < 2; i++) {
+                Thread.sleep(50);
+                text = lines.toString(StandardCharsets.UTF_8);
+            }
+            List<String> all = text.lines().filter(l -> l.startsWith("time=")).toList();
+            String first = all.stream().filter(l -> l.contains(" id=probe-7 ")).findFirst().orElseThrow(() -> new AssertionError(lines));
+            assertTrue(first.matches("time=\\S+ id=probe-7 method=GET route=/api/v1/health path=/api/v1/health status=200 ms=[0-9.]+ bytes="
+                    + health.body().length), first);
+            String second = all.stream().filter(l -> l.contains("status=404")).findFirst().orElseThrow(() -> new AssertionError(lines));
+            assertTrue(second.contains(" route=/api/v1/jobs/{id} path=/api/v1/jobs/nope%20x "), second);
+            assertTrue(second.endsWith(" bytes=" + job.body().length), second);
+        }
     }
 
     @Test
@@ -607,6 +633,52 @@ class ApiServerTest {
             assertEquals(1, JSON.readTree(health.body()).get("running").asInt());
             release.countDown();
             assertEquals(200, first.get(60, TimeUnit.SECONDS).statusCode());
+            assertEquals(200, post(busy, "/api/v1/transfer", transferForm()).statusCode());
+        }
+    }
+
+    @Test
+    void aSynchronousRequestStopsWhenItsClientLeaves() throws Exception {
+        try (ApiServer busy = ApiServer.start(config(0), models, null)) {
+            CountDownLatch entered = new CountDownLatch(1);
+            CountDownLatch left = new CountDownLatch(1);
+            busy.beforeWork = () -> {
+                entered.countDown();
+                try {
+                    left.await(30, TimeUnit.SECONDS);
+                    Thread.sleep(300); // the server's side sees the FIN
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            };
+            Multi form = transferForm();
+            try (java.net.Socket socket = new java.net.Socket(busy.uri().getHost(), busy.uri().getPort())) {
+                java.io.OutputStream o = socket.getOutputStream();
+                o.write(("POST /api/v1/transfer HTTP/1.1\r\nHost: localhost\r\nContent-Type: multipart/form-data; boundary="
+                        + form.boundary + "\r\nContent-Length: " + form.body().length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                o.write(form.body());
+                o.flush();
+                assertTrue(entered.await(30, TimeUnit.SECONDS), "the work started");
+            }
+            left.countDown();
+            // The worker stops at its first frame and counts the request as abandoned (499 in the log).
+            String text = "";
+            for (int i = 0; i < 100 && !text.contains("dualmtgan_requests_abandoned_total 1.0"); i++) {
+                Thread.sleep(100);
+                text = new String(CLIENT.send(HttpRequest.newBuilder(uri(busy, "/metrics")).build(),
+                        HttpResponse.BodyHandlers.ofByteArray()).body(), StandardCharsets.UTF_8);
+            }
+            assertTrue(text.contains("dualmtgan_requests_abandoned_total 1.0"), "abandoned request counted");
+            assertTrue(text.lines().anyMatch(l -> l.startsWith("http_server_requests_seconds_count{")
+                    && l.contains("route=\"/api/v1/transfer\"") && l.contains("status=\"499\"")), "logged as 499");
+            // A client that stays gets its answer, on a connection the server then closes (errors too).
+            busy.beforeWork = () -> {};
+            HttpResponse<byte[]> ok = post(busy, "/api/v1/transfer", transferForm());
+            assertEquals(200, ok.statusCode());
+            assertEquals("close", ok.headers().firstValue("Connection").orElse("").toLowerCase(Locale.ROOT));
+            HttpResponse<byte[]> bad = post(busy, "/api/v1/generate", new Multi().file("image", "i.png", imagePng).field("n", "99"));
+            assertEquals(400, bad.statusCode());
+            assertEquals(200, CLIENT.send(HttpRequest.newBuilder(uri(busy, "/api/v1/health")).build(), HttpResponse.BodyHandlers.ofByteArray()).statusCode());
             assertEquals(200, post(busy, "/api/v1/transfer", transferForm()).statusCode());
         }
     }
