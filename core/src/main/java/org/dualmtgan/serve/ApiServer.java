@@ -375,7 +375,7 @@ public final class ApiServer implements AutoCloseable {
         t.add(new Route("GET", "/style.css", "pageStyle", "The page's style", false, false, null, "200", "CSS", List.of(),
                 ctx -> sendPage(ctx, "style.css", "text/css; charset=utf-8")));
         t.add(new Route("GET", "/openapi.json", "openapi", "This description", false, true, null, "200", "OpenAPI 3.0 JSON", List.of(),
-                ctx -> json(ctx, 200, OpenApi.document(routes, cfg.tokenRequired()))));
+                ctx -> json(ctx, 200, OpenApi.document(routes, cfg))));
         // Probes for a load balancer or an orchestrator: no token, nothing but a status.
         t.add(new Route("GET", "/healthz", "liveness", "Liveness: the process answers", false, true, null, "200", "JSON", List.of(),
                 ctx -> json(ctx, 200, Map.of("status", "ok"))));

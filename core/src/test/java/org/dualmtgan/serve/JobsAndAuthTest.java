@@ -298,6 +298,68 @@ class JobsAndAuthTest {
     }
 
     @Test
+    void jobSnapshotsAreConsistentUnderConcurrentPolling() throws Exception {
+        // Jobs run, finish and get cancelled while four clients poll them; every answer is one state's snapshot.
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            HttpResponse<byte[]> r = post("/api/v1/jobs/generate", generateForm(2), TOKEN);
+            if (r.statusCode() == 202) {
+                JsonNode j = JSON.readTree(r.body());
+                assertEquals(List.of(), snapshotProblems(j), j.toString());
+                ids.add(j.get("id").asText());
+            } else {
+                assertEquals(503, r.statusCode(), "a full server says so");
+            }
+        }
+        assertFalse(ids.isEmpty());
+        send(request("/api/v1/jobs/" + ids.get(ids.size() - 1), TOKEN).DELETE().build());
+        java.util.concurrent.ConcurrentLinkedQueue<String> problems = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        java.util.concurrent.atomic.AtomicInteger snapshots = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.ExecutorService pollers = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                done.add(pollers.submit(() -> {
+                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                    boolean open = true;
+                    while (open && System.nanoTime() < deadline) {
+                        open = false;
+                        for (String id : ids) {
+                            JsonNode j = JSON.readTree(get("/api/v1/jobs/" + id).body());
+                            snapshots.incrementAndGet();
+                            for (String p : snapshotProblems(j)) problems.add(p + ": " + j);
+                            String state = j.get("state").asText();
+                            open |= state.equals("queued") || state.equals("running");
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (var f : done) f.get(90, TimeUnit.SECONDS);
+        } finally {
+            pollers.shutdownNow();
+        }
+        assertEquals(List.of(), new ArrayList<>(problems), "inconsistent snapshots of " + snapshots.get());
+        assertTrue(snapshots.get() >= 4 * ids.size(), "polled: " + snapshots.get());
+    }
+
+    /** What does not fit the job's state in one snapshot (JSON of GET /jobs/{id}). */
+    static List<String> snapshotProblems(JsonNode j) {
+        List<String> out = new ArrayList<>();
+        String state = j.get("state").asText();
+        boolean ended = !state.equals("queued") && !state.equals("running");
+        if (ended != j.has("finished")) out.add(state + " with finished " + j.has("finished"));
+        if (ended != j.has("expires")) out.add(state + " with expires " + j.has("expires"));
+        if (state.equals("failed") != j.has("error")) out.add(state + " with error " + j.has("error"));
+        if (state.equals("done") != j.has("result")) out.add(state + " with result " + j.has("result"));
+        JsonNode p = j.get("progress");
+        if (p.get("framesDone").asLong() > p.get("framesTotal").asLong() && p.get("framesTotal").asLong() > 0) out.add("done > total");
+        if (state.equals("done") && p.get("fraction").asDouble() != 1.0) out.add("done below 1");
+        if (state.equals("queued") && p.get("framesDone").asLong() != 0) out.add("queued with frames done");
+        return out;
+    }
+
+    @Test
     void cancellingAJobStopsItAndRemovesItsFiles() throws Exception {
         CountDownLatch hold = new CountDownLatch(1);
         CountDownLatch reached = new CountDownLatch(1);
@@ -439,5 +501,124 @@ class JobsAndAuthTest {
         assertEquals("binary", props.get("image").get("format").asText());
         assertTrue(doc.get("paths").get("/api/v1/jobs/{id}").has("delete"));
         assertTrue(transfer.get("responses").has("401"), "the token's 401 is described when the server has one");
+
+        // Request fields are typed with this server's limits (numbers as numbers).
+        JsonNode gen = doc.get("paths").get("/api/v1/generate").get("post").get("requestBody").get("content")
+                .get("multipart/form-data").get("schema").get("properties");
+        assertEquals("integer", gen.get("n").get("type").asText());
+        assertEquals(1, gen.get("n").get("minimum").asInt());
+        assertEquals(8, gen.get("n").get("maximum").asInt(), "maxSamples of the test server");
+        assertEquals("int64", gen.get("seed").get("format").asText());
+        assertEquals(64, gen.get("frames").get("maximum").asInt(), "maxFrames of the test server");
+        assertEquals("boolean", gen.get("sheet").get("type").asText());
+        assertTrue(gen.get("format").get("enum").toString().contains("\"json\""));
+        assertEquals("boolean", props.get("absolute").get("type").asText());
+
+        // Real answers match the schemas the description gives for their route and status.
+        checkAnswer(doc, "get", "/healthz", send(request("/healthz", null).GET().build()));
+        checkAnswer(doc, "get", "/readyz", send(request("/readyz", null).GET().build()));
+        checkAnswer(doc, "get", "/api/v1", get("/api/v1"));
+        checkAnswer(doc, "get", "/api/v1/health", get("/api/v1/health"));
+        checkAnswer(doc, "get", "/api/v1/models", get("/api/v1/models"));
+        checkAnswer(doc, "get", "/api/v1/demos", get("/api/v1/demos"));
+        checkAnswer(doc, "get", "/api/v1/jobs/{id}", get("/api/v1/jobs/no-such-job"));
+        checkAnswer(doc, "get", "/api/v1/health", send(request("/api/v1/health", "wrong-token-000").GET().build()));
+        checkAnswer(doc, "post", "/api/v1/generate", post("/api/v1/generate", generateForm(2).field("format", "json")
+                .field("media", "gif,mp4").field("sheet", "true"), TOKEN));
+        checkAnswer(doc, "post", "/api/v1/generate", post("/api/v1/generate", generateForm(99), TOKEN));
+        checkAnswer(doc, "post", "/api/v1/interpolate", post("/api/v1/interpolate", new Multi().file("image", "square.png", ApiServerTest.imagePng)
+                .field("motionADemo", "moving.gif").field("motionBDemo", "moving.gif").field("steps", "2").field("format", "json"), TOKEN));
+        HttpResponse<byte[]> accepted = post("/api/v1/jobs/generate", generateForm(1).field("format", "json"), TOKEN);
+        checkAnswer(doc, "post", "/api/v1/jobs/generate", accepted);
+        String id = JSON.readTree(accepted.body()).get("id").asText();
+        HttpResponse<byte[]> job;
+        long until = System.currentTimeMillis() + 60_000;
+        do {
+            Thread.sleep(50);
+            job = get("/api/v1/jobs/" + id);
+        } while (!JSON.readTree(job.body()).get("state").asText().equals("done") && System.currentTimeMillis() < until);
+        checkAnswer(doc, "get", "/api/v1/jobs/{id}", job);
+        checkAnswer(doc, "get", "/api/v1/jobs", get("/api/v1/jobs"));
+        checkAnswer(doc, "get", "/api/v1/jobs/{id}/result", get("/api/v1/jobs/" + id + "/result"));
+        checkAnswer(doc, "delete", "/api/v1/jobs/{id}", send(request("/api/v1/jobs/" + id, TOKEN).DELETE().build()));
+        // The checker itself rejects what does not match.
+        JsonNode health = doc.get("components").get("schemas").get("Health");
+        assertFalse(Schemas.problems(JSON.readTree("{\"status\":\"ok\"}"), health, doc).isEmpty(), "missing fields");
+        assertFalse(Schemas.problems(((com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(get("/api/v1/health").body()))
+                .put("workers", "1"), health, doc).isEmpty(), "a number as a string");
+        assertFalse(Schemas.problems(((com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(get("/api/v1/health").body()))
+                .put("extra", 1), health, doc).isEmpty(), "an undocumented field");
+    }
+
+    /** Asserts that {@code answer}'s status is described for the route and its JSON body matches that status's schema. */
+    static void checkAnswer(JsonNode doc, String method, String path, HttpResponse<byte[]> answer) throws Exception {
+        JsonNode responses = doc.get("paths").get(path).get(method).get("responses");
+        String status = Integer.toString(answer.statusCode());
+        assertTrue(responses.has(status), method + " " + path + " answered " + status + ", which is not described: " + responses.fieldNames());
+        JsonNode content = responses.get(status).get("content");
+        assertNotNull(content, method + " " + path + " " + status + " has no content described");
+        String type = answer.headers().firstValue("Content-Type").orElse("").split(";")[0].trim();
+        assertTrue(content.has(type), method + " " + path + " " + status + " answered " + type + ", described: " + content);
+        if (!type.equals("application/json")) return;
+        List<String> problems = Schemas.problems(JSON.readTree(answer.body()), content.get(type).get("schema"), doc);
+        assertEquals(List.of(), problems, method + " " + path + " " + status);
+    }
+
+    /**
+     * The subset of OpenAPI 3.0 schema checks the description uses: $ref, type, nullable, required,
+     * properties (no undocumented ones unless additionalProperties), items, enum, minimum, maximum.
+     */
+    static final class Schemas {
+        static List<String> problems(JsonNode value, JsonNode schema, JsonNode doc) {
+            List<String> out = new ArrayList<>();
+            check(value, schema, doc, "$", out);
+            return out;
+        }
+
+        private static void check(JsonNode v, JsonNode s, JsonNode doc, String at, List<String> out) {
+            if (s.has("$ref")) {
+                String name = s.get("$ref").asText().substring("#/components/schemas/".length());
+                check(v, doc.get("components").get("schemas").get(name), doc, at, out);
+                return;
+            }
+            if (v.isNull()) {
+                if (!s.path("nullable").asBoolean(false)) out.add(at + " is null");
+                return;
+            }
+            String type = s.path("type").asText("");
+            boolean ok = switch (type) {
+                case "object" -> v.isObject();
+                case "array" -> v.isArray();
+                case "string" -> v.isTextual();
+                case "integer" -> v.isIntegralNumber();
+                case "number" -> v.isNumber();
+                case "boolean" -> v.isBoolean();
+                default -> true;
+            };
+            if (!ok) {
+                out.add(at + " is " + v.getNodeType() + ", not " + type);
+                return;
+            }
+            if (s.has("enum")) {
+                boolean found = false;
+                for (JsonNode e : s.get("enum")) found |= e.equals(v);
+                if (!found) out.add(at + " = " + v + " is not one of " + s.get("enum"));
+            }
+            if (s.has("minimum") && v.isNumber() && v.asDouble() < s.get("minimum").asDouble()) out.add(at + " below its minimum");
+            if (s.has("maximum") && v.isNumber() && v.asDouble() > s.get("maximum").asDouble()) out.add(at + " above its maximum");
+            if (v.isArray() && s.has("items")) {
+                for (int i = 0; i < v.size(); i++) check(v.get(i), s.get("items"), doc, at + "[" + i + "]", out);
+            }
+            if (v.isObject()) {
+                for (JsonNode r : s.path("required")) if (!v.has(r.asText())) out.add(at + " lacks " + r.asText());
+                JsonNode props = s.path("properties");
+                JsonNode extra = s.get("additionalProperties");
+                v.fields().forEachRemaining(e -> {
+                    if (props.has(e.getKey())) check(e.getValue(), props.get(e.getKey()), doc, at + "." + e.getKey(), out);
+                    else if (extra != null && extra.isObject()) check(e.getValue(), extra, doc, at + "." + e.getKey(), out);
+                    else if (extra == null || !extra.asBoolean(false)) out.add(at + "." + e.getKey() + " is not described");
+                });
+            }
+        }
     }
 }
