@@ -71,6 +71,40 @@ class GradientStressTest {
         }
     }
 
+    @Test
+    void aPerClipLatentWarpStepsGradientsAreTheSameBytesInEveryRepetition() {
+        // Where the flips were first seen: E_M's posterior and LSTM and G's flow head, with every
+        // term of the method on (L_rec, L_C, L_M read-back, L_KL, the latent regression, D_I, D_V).
+        ModelConfig c = TinyModels.tiny(32, 4);
+        c.decoder = "warp";
+        c.lambdaC = 1;
+        c.lambdaM = 1;
+        c.lambdaLatent = 1;
+        c.lambdaI = 0.1;
+        c.lambdaV = 0.1;
+        try (NDManager m = NDManager.newBaseManager();
+             DualMtgan model = DualMtgan.create(c, m, 3)) {
+            NDArray source = TinyModels.movingSquares(m, 5, 2, c.frames, c.size);
+            NDArray target = TinyModels.movingSquares(m, 8, 2, c.frames, c.size);
+            Losses losses = new Losses(model);
+            Losses.Draws draws = Losses.Draws.of(1, 3, 2, c.frames, c.motionDim);
+            java.util.function.Supplier<Map<String, byte[]>> step = () -> generatorGradients(model,
+                    () -> losses.compute(source, target, draws, 1).generatorTotal, source, target);
+            Map<String, byte[]> reference = step.get();
+            assertTrue(reference.keySet().stream().anyMatch(k -> k.startsWith("E_M")), "E_M has gradients: " + reference.keySet());
+            List<String> flips = new ArrayList<>();
+            SplittableRandom r = new SplittableRandom(8);
+            for (int rep = 1; rep <= REPS; rep++) {
+                churn(m, r, rep);
+                Map<String, byte[]> g = step.get();
+                List<String> changed = new ArrayList<>();
+                reference.forEach((k, v) -> { if (!Arrays.equals(v, g.get(k))) changed.add(k); });
+                if (!changed.isEmpty()) flips.add("rep " + rep + ": " + changed);
+            }
+            assertEquals(List.of(), flips, "gradient flips in " + REPS + " repetitions of a per-clip latent step");
+        }
+    }
+
     private static byte[][] samplerGradients(NDManager m, NDArray image, NDArray flow, NDArray weights) {
         try (NDManager scope = m.newSubManager()) {
             NDArray x = image.duplicate();
@@ -89,16 +123,21 @@ class GradientStressTest {
 
     /** Every generator parameter's gradient of one keypoint step's total, the parameters unchanged. */
     private static Map<String, byte[]> stepGradients(DualMtgan model, Losses losses, NDArray clip) {
+        ModelConfig c = model.config();
+        return generatorGradients(model, () -> losses.computeKeypoints(clip,
+                Losses.KeypointDraws.of(1, 3, 2, c.frames, c.pairs, c.motionDim), 1).generatorTotal, clip);
+    }
+
+    /** Every generator parameter's gradient of {@code total} (computed in a fresh scope), the parameters unchanged. */
+    private static Map<String, byte[]> generatorGradients(DualMtgan model, java.util.function.Supplier<NDArray> total, NDArray... inputs) {
         Map<String, NDArray> gen = model.parameters(DualMtgan.Side.GENERATOR);
         Map<String, byte[]> out = new LinkedHashMap<>();
         try (NDManager scope = model.manager().newSubManager()) {
             model.tempAttachTo(scope);
-            scope.tempAttachAll(clip);
+            scope.tempAttachAll(inputs);
             TrainingStep.zeroGradients(gen);
             try (GradientCollector collector = scope.getEngine().newGradientCollector()) {
-                ModelConfig c = model.config();
-                Losses.Terms terms = losses.computeKeypoints(clip, Losses.KeypointDraws.of(1, 3, 2, c.frames, c.pairs, c.motionDim), 1);
-                collector.backward(terms.generatorTotal);
+                collector.backward(total.get());
             }
             gen.forEach((k, v) -> {
                 NDArray g = Adam.gradientOrNull(v);
