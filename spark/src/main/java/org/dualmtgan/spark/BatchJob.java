@@ -62,10 +62,38 @@ public final class BatchJob {
         public String format = "gif";
         /** Partitions of the rows (0: the context's default parallelism). */
         public int partitions;
+        /** Failed rows the job tolerates: a count ("3") or a fraction of the rows ("0.05", "5%"); default none. */
+        public String maxFailed = "0";
     }
 
-    /** The outcome: every row's result (in row order), the counts and the wall time. */
-    public record Summary(List<RowResult> rows, int written, int skipped, int failed, double wallSeconds, Map<String, Object> report) {}
+    /** The most failed rows {@code spec} allows of {@code rows} ("3", "0.05" or "5%"). */
+    static long allowedFailures(String spec, long rows) {
+        String t = spec == null ? "0" : spec.trim();
+        try {
+            if (t.endsWith("%")) {
+                double f = Double.parseDouble(t.substring(0, t.length() - 1)) / 100;
+                if (f < 0 || f > 1) throw new NumberFormatException();
+                return (long) Math.floor(f * rows + 1e-9);
+            }
+            if (t.contains(".")) {
+                double f = Double.parseDouble(t);
+                if (f < 0 || f > 1) throw new NumberFormatException();
+                return (long) Math.floor(f * rows + 1e-9);
+            }
+            long n = Long.parseLong(t);
+            if (n < 0) throw new NumberFormatException();
+            return n;
+        } catch (NumberFormatException e) {
+            throw new InvalidInputException("--max-failed must be a count (3), a fraction (0.05) or a percentage (5%), got '" + spec + "'");
+        }
+    }
+
+    /**
+     * The outcome: every row's result (in row order), the counts, the wall time, and whether the
+     * failed rows stayed within {@link Options#maxFailed}.
+     */
+    public record Summary(List<RowResult> rows, int written, int skipped, int failed, double wallSeconds, Map<String, Object> report,
+                          boolean withinMaxFailed) {}
 
     private BatchJob() {}
 
@@ -74,6 +102,7 @@ public final class BatchJob {
         OutputFormat format = OutputFormat.named(o.format);
         if (o.model == null || o.model.isBlank()) throw new InvalidInputException("--model is required");
         if (o.partitions < 0) throw new InvalidInputException("--partitions must be >= 0, got " + o.partitions);
+        allowedFailures(o.maxFailed, 0); // checked before any work
         Configuration conf = spark.sparkContext().hadoopConfiguration();
         Path pairsPath = new Path(o.pairs);
         pairsPath = HadoopFiles.fs(pairsPath, conf).makeQualified(pairsPath);
@@ -86,7 +115,7 @@ public final class BatchJob {
             throw new InvalidInputException(java.nio.file.Path.of(o.out), "exists and is not a folder");
         }
         // The model is checked here, before any task: a bad --model is the user's error, not a row's.
-        double driverLoad = ExecutorModels.get(o.model).loadSeconds();
+        double driverLoad = ExecutorModels.get(o.model, conf).loadSeconds();
 
         List<BatchRow> rows = readPairs(spark, pairsPath, conf);
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
@@ -94,14 +123,24 @@ public final class BatchJob {
         String model = o.model;
         String out = outPath.toString();
         JavaRDD<BatchRow> rdd = jsc.parallelize(rows, partitions);
-        List<RowResult> results = new ArrayList<>(rdd.mapPartitions(it -> runPartition(it, model, out, format)).collect());
+        // Tasks see the job's Hadoop configuration (spark.hadoop.* settings, mount tables, credentials).
+        org.apache.spark.broadcast.Broadcast<java.util.HashMap<String, String>> taskConf = jsc.broadcast(HadoopFiles.snapshot(conf));
+        List<RowResult> results = new ArrayList<>(rdd.mapPartitions(it -> runPartition(it, model, out, format,
+                HadoopFiles.configuration(taskConf.value()))).collect());
         results.sort(Comparator.comparingLong(RowResult::index));
 
         int written = 0, skipped = 0, failed = 0;
+        long videos = 0;
+        Map<Long, BatchRow> byIndex = new java.util.HashMap<>();
+        for (BatchRow r : rows) byIndex.put(r.index(), r);
         double modelS = 0, decodeS = 0, inferS = 0, encodeS = 0;
         for (RowResult r : results) {
             switch (r.status()) {
-                case WRITTEN -> written++;
+                case WRITTEN -> {
+                    written++;
+                    BatchRow row = byIndex.get(r.index());
+                    videos += row.isTransfer() ? 1 : row.samples();
+                }
                 case SKIPPED -> skipped++;
                 case FAILED -> failed++;
             }
@@ -124,8 +163,12 @@ public final class BatchJob {
         report.put("written", written);
         report.put("skipped", skipped);
         report.put("failed", failed);
+        long allowed = allowedFailures(o.maxFailed, results.size());
+        report.put("maxFailed", allowed);
+        report.put("withinMaxFailed", failed <= allowed);
+        report.put("videosWritten", videos);
         report.put("wallSeconds", wall);
-        report.put("videosPerSecond", written / wall);
+        report.put("videosPerSecond", videos / wall);
         report.put("driverModelLoadSeconds", driverLoad);
         Map<String, Object> time = new LinkedHashMap<>();
         // Summed over tasks; in local mode the executors share the driver's JVM and its model.
@@ -136,13 +179,23 @@ public final class BatchJob {
         report.put("taskSeconds", time);
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         HadoopFiles.writeString(new Path(outPath, REPORT), json.writeValueAsString(report) + "\n", conf);
-        return new Summary(results, written, skipped, failed, wall, report);
+        return new Summary(results, written, skipped, failed, wall, report, failed <= allowed);
     }
 
     /** The rows of the pairs file, numbered from 0, with paths resolved against the file's folder. */
     static List<BatchRow> readPairs(SparkSession spark, Path pairs, Configuration conf) throws IOException {
         Dataset<Row> df = spark.read().option("header", "true").option("mode", "PERMISSIVE").csv(pairs.toString());
-        List<String> header = Arrays.asList(df.columns());
+        // "image, driving" names the columns "image" and "driving": spaces around a name do not
+        // make another column (they silently turned transfers into generations).
+        List<String> header = new ArrayList<>();
+        for (String c : df.columns()) {
+            String name = c == null ? "" : c.trim().toLowerCase(Locale.ROOT);
+            if (!name.isEmpty() && header.contains(name) && COLUMNS.contains(name)) {
+                throw new InvalidInputException(java.nio.file.Path.of(pairs.toUri().getPath()),
+                        "pairs file names column '" + name + "' twice (header: " + String.join(",", df.columns()) + ")");
+            }
+            header.add(name);
+        }
         if (!header.contains("image")) {
             throw new InvalidInputException(java.nio.file.Path.of(pairs.toUri().getPath()),
                     "pairs file has no 'image' column (header: " + String.join(",", header) + "; expected " + String.join(",", COLUMNS) + ")");
@@ -178,9 +231,9 @@ public final class BatchJob {
     }
 
     /** Runs the rows of one task: the model from this JVM's cache, a scratch folder removed at the end. */
-    static Iterator<RowResult> runPartition(Iterator<BatchRow> rows, String model, String out, OutputFormat format) throws IOException {
-        Configuration conf = new Configuration();
-        ExecutorModels.Loaded loaded = ExecutorModels.get(model);
+    static Iterator<RowResult> runPartition(Iterator<BatchRow> rows, String model, String out, OutputFormat format,
+                                            Configuration conf) throws IOException {
+        ExecutorModels.Loaded loaded = ExecutorModels.get(model, conf);
         double modelSeconds = loaded.loadSeconds();
         java.nio.file.Path scratch = Files.createTempDirectory("dualmtgan-spark-task-");
         List<RowResult> results = new ArrayList<>();

@@ -5,7 +5,6 @@ import org.apache.hadoop.fs.Path;
 import org.dualmtgan.animate.Animator;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.util.HashMap;
 import java.util.Map;
@@ -24,11 +23,11 @@ final class ExecutorModels {
 
     private ExecutorModels() {}
 
-    static synchronized Loaded get(String model) {
+    static synchronized Loaded get(String model, Configuration conf) {
         Animator a = MODELS.get(model);
         if (a != null) return new Loaded(a, 0);
         long t0 = System.nanoTime();
-        a = load(model);
+        a = load(model, conf);
         MODELS.put(model, a);
         return new Loaded(a, (System.nanoTime() - t0) / 1e9);
     }
@@ -39,21 +38,22 @@ final class ExecutorModels {
         MODELS.clear();
     }
 
-    private static Animator load(String model) {
+    private static Animator load(String model, Configuration conf) {
         Path p = new Path(model);
         // A bundled name or a local path: the core loader resolves both.
         if (p.toUri().getScheme() == null) return Animator.load(model);
         if ("file".equals(p.toUri().getScheme())) return Animator.load(p.toUri().getPath());
+        java.nio.file.Path dir = null;
         try {
-            java.nio.file.Path dir = Files.createTempDirectory("dualmtgan-model-");
-            java.nio.file.Path local = HadoopFiles.local(p, dir, new Configuration());
-            try {
-                return Animator.load(local);
-            } finally {
-                org.dualmtgan.util.AtomicFiles.deleteRecursively(dir);
-            }
+            dir = Files.createTempDirectory("dualmtgan-model-");
+            return Animator.load(HadoopFiles.local(p, dir, conf));
+        } catch (java.io.FileNotFoundException e) {
+            throw new org.dualmtgan.InvalidInputException("model " + model + ": not found");
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read model " + model + ": " + e.getMessage(), e);
+            // A remote model that cannot be read is the user's input, as a missing local one is.
+            throw new org.dualmtgan.InvalidInputException("model " + model + ": cannot be read: " + e.getMessage());
+        } finally {
+            if (dir != null) org.dualmtgan.util.AtomicFiles.deleteRecursively(dir);
         }
     }
 }

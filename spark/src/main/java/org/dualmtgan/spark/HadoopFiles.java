@@ -119,4 +119,23 @@ final class HadoopFiles {
             if (fs.exists(tmp)) fs.delete(tmp, false);
         }
     }
+
+    /**
+     * The entries of a Hadoop configuration as a plain map, to ship to the executors (a
+     * {@code Configuration} is not serializable); {@link #configuration} rebuilds it there. The
+     * driver's {@code SparkContext.hadoopConfiguration()} holds the {@code spark.hadoop.*} settings,
+     * file system mount tables and object-store credentials a task needs.
+     */
+    static java.util.HashMap<String, String> snapshot(Configuration conf) {
+        java.util.HashMap<String, String> m = new java.util.HashMap<>();
+        for (java.util.Map.Entry<String, String> e : conf) m.put(e.getKey(), e.getValue());
+        return m;
+    }
+
+    /** A configuration holding exactly the entries of {@link #snapshot} (no defaults read on the executor). */
+    static Configuration configuration(java.util.Map<String, String> entries) {
+        Configuration c = new Configuration(false);
+        entries.forEach(c::set);
+        return c;
+    }
 }

@@ -41,15 +41,17 @@ public final class SparkEval {
      */
     public static EvalResult run(SparkSession spark, String model, String protocol, EvalData.Selection selection,
                                  Settings settings, int partitions) {
-        Animator local = ExecutorModels.get(model).animator();
+        Animator local = ExecutorModels.get(model, spark.sparkContext().hadoopConfiguration()).animator();
         Evaluation.Options o = settings.options();
         Evaluation.Plan plan = Evaluation.plan(protocol, local, selection, o);
         EvalResult result = Evaluation.begin(protocol, o);
         if (!plan.items().isEmpty()) {
             JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
             int n = Math.max(1, Math.min(plan.items().size(), partitions > 0 ? partitions : jsc.defaultParallelism()));
+            org.apache.spark.broadcast.Broadcast<java.util.HashMap<String, String>> conf =
+                    jsc.broadcast(HadoopFiles.snapshot(spark.sparkContext().hadoopConfiguration()));
             List<Part> parts = new ArrayList<>(jsc.parallelize(plan.items(), n)
-                    .mapPartitions(items -> score(items, model, protocol, settings)).collect());
+                    .mapPartitions(items -> score(items, model, protocol, settings, HadoopFiles.configuration(conf.value()))).collect());
             parts.sort(Comparator.comparingInt(Part::firstIndex));
             for (Part p : parts) result.merge(p.result());
         }
@@ -59,8 +61,9 @@ public final class SparkEval {
     /** The scores of consecutive items, from {@code firstIndex} on. */
     record Part(int firstIndex, EvalResult result) implements Serializable {}
 
-    static Iterator<Part> score(Iterator<Evaluation.Item> items, String model, String protocol, Settings settings) {
-        Animator animator = ExecutorModels.get(model).animator();
+    static Iterator<Part> score(Iterator<Evaluation.Item> items, String model, String protocol, Settings settings,
+                                org.apache.hadoop.conf.Configuration conf) {
+        Animator animator = ExecutorModels.get(model, conf).animator();
         Evaluation.Options o = settings.options();
         EvalResult part = Evaluation.begin(protocol, o);
         int first = Integer.MAX_VALUE;

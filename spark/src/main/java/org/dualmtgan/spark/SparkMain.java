@@ -25,6 +25,8 @@ import java.util.concurrent.Callable;
         description = "Dual-MTGAN on Apache Spark: animate a whole pairs file, or evaluate on a whole dataset.",
         subcommands = {SparkMain.Batch.class, SparkMain.Eval.class})
 public final class SparkMain implements Runnable {
+    /** Exit status of a batch whose failed rows exceed --max-failed (outputs, _errors.csv and _report.json are written). */
+    public static final int EXIT_ROWS_FAILED = 3;
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -94,12 +96,17 @@ public final class SparkMain implements Runnable {
                 description = "gif, mp4, avi, png (a strip) or frames. Default: ${DEFAULT-VALUE}.")
         String format;
 
+        @Option(names = "--max-failed", paramLabel = "N", defaultValue = "0",
+                description = "Failed rows the job tolerates before it exits 3: a count (3), a fraction (0.05) or a percentage (5%%). Default: ${DEFAULT-VALUE}.")
+        String maxFailed;
+
         @CommandLine.Mixin
         SparkOptions sparkOptions;
 
         @Override
         public Integer call() throws IOException {
             BatchJob.Options o = new BatchJob.Options();
+            o.maxFailed = maxFailed;
             o.model = model;
             o.pairs = pairs;
             o.out = out;
@@ -112,8 +119,14 @@ public final class SparkMain implements Runnable {
                 PrintWriter w = spec.commandLine().getOut();
                 w.printf(Locale.ROOT, "%s: %d rows, %d written, %d skipped (already there), %d failed%s; %.1f s, %.3f videos/s%n",
                         out, s.rows().size(), s.written(), s.skipped(), s.failed(),
-                        s.failed() > 0 ? " (see " + BatchJob.ERRORS + ")" : "", s.wallSeconds(), s.written() / s.wallSeconds());
+                        s.failed() > 0 ? " (see " + BatchJob.ERRORS + ")" : "", s.wallSeconds(),
+                        ((Number) s.report().get("videosPerSecond")).doubleValue());
                 w.flush();
+                if (!s.withinMaxFailed()) {
+                    spec.commandLine().getErr().printf(Locale.ROOT, "error: %d of %d rows failed, more than --max-failed %s allows (%s); reasons in %s%n",
+                            s.failed(), s.rows().size(), maxFailed, s.report().get("maxFailed"), out + "/" + BatchJob.ERRORS);
+                    return EXIT_ROWS_FAILED;
+                }
                 return Main.EXIT_OK;
             } finally {
                 if (owned) {
@@ -125,7 +138,7 @@ public final class SparkMain implements Runnable {
     }
 
     @Command(name = "eval", mixinStandardHelpOptions = true,
-            description = {"Evaluate a model with one of METHOD.md's protocols, clips scored on the executors.",
+            description = {"Evaluate a model with one of the protocols of docs/method.md, clips scored on the executors.",
                     "Writes the same OUT.md, OUT.csv, OUT.json and OUT-ssim-per-frame.png as `dualmtgan eval`."},
             footer = {"", "Example:",
                     "  dualmtgan-spark eval --model weizmann-64 --protocol stochastic --samples 100 --master local[2]"})
@@ -167,7 +180,7 @@ public final class SparkMain implements Runnable {
             SparkSession spark = sparkOptions.session();
             try {
                 EvalResult r = SparkEval.run(spark, model, p, s, new SparkEval.Settings(o.samples, o.cond, o.seed, o.maxPairs), sparkOptions.partitions);
-                var info = ExecutorModels.get(model).animator().info();
+                var info = ExecutorModels.get(model, spark.sparkContext().hadoopConfiguration()).animator().info();
                 String name = info != null && info.config != null && info.config.name != null ? info.config.name : "model";
                 Path base = EvalReport.base(out != null ? out : Path.of("out", "eval", name + "-" + p));
                 List<Path> files = EvalReport.write(r, base);

@@ -234,4 +234,54 @@ class SparkJobsTest {
         assertTrue(Files.readString(dir.resolve("rec.csv")).lines().count() >= 5, "a header and a row per clip and method");
         assertTrue(Files.isRegularFile(dir.resolve("rec.json")) && Files.isRegularFile(dir.resolve("rec-ssim-per-frame.png")));
     }
+
+    @Test
+    void tasksUseTheJobsHadoopSettingsAndSpacedHeadersNameTheirColumns(@TempDir Path dir) throws IOException {
+        // A mount table set on the job's Hadoop configuration only (as spark.hadoop.* settings are):
+        // the tasks must see it to read viewfs://dmt-test/in/... at all.
+        Path in = Files.createDirectories(dir.resolve("in"));
+        Files.copy(STILL, in.resolve("still.png"));
+        Files.copy(driving("class3_00000044.png"), in.resolve("jack.png"));
+        org.apache.hadoop.conf.Configuration jobConf = spark.sparkContext().hadoopConfiguration();
+        jobConf.set("fs.viewfs.mounttable.dmt-test.link./in", in.toUri().toString());
+        // Uncached, so a task cannot borrow the driver's instance (in local mode they share a JVM).
+        jobConf.setBoolean("fs.viewfs.impl.disable.cache", true);
+        Path p = pairs(dir, "image, driving , samples,seed",
+                "viewfs://dmt-test/in/still.png, viewfs://dmt-test/in/jack.png,,",
+                "viewfs://dmt-test/in/still.png,,2,3");
+        Path out = dir.resolve("out");
+        BatchJob.Summary s = batch(p, out, "gif");
+        assertEquals(2, s.written(), s.rows().toString());
+        assertTrue(Files.isRegularFile(out.resolve("00000-still-jack.gif")), "the spaced header's row is a transfer");
+        assertTrue(Files.isRegularFile(out.resolve("00001-still-s3/sample-01.gif")));
+        JsonNode report = new ObjectMapper().readTree(out.resolve(BatchJob.REPORT).toFile());
+        assertEquals(3, report.get("videosWritten").asInt(), "one transfer and two samples");
+        assertEquals(3 / report.get("wallSeconds").asDouble(), report.get("videosPerSecond").asDouble(), 1e-9);
+        // A remote model that is not there is bad input (exit 2), named.
+        assertEquals(2, SparkMain.run("batch", "--model", "viewfs://dmt-test/in/nope.ckpt", "--pairs", p.toString(),
+                "--out", dir.resolve("o2").toString()));
+    }
+
+    @Test
+    void failedRowsBeyondMaxFailedMakeTheBatchExit3(@TempDir Path dir) throws IOException {
+        Files.copy(STILL, dir.resolve("still.png"));
+        Path p = pairs(dir, "image,samples,seed", "still.png,1,1", "missing.png,1,2");
+        assertEquals(SparkMain.EXIT_ROWS_FAILED, SparkMain.run("batch", "--model", MODEL, "--pairs", p.toString(),
+                "--out", dir.resolve("a").toString(), "--format", "png"));
+        assertTrue(Files.readString(dir.resolve("a").resolve(BatchJob.ERRORS)).contains("missing.png"), "the reasons are written anyway");
+        assertTrue(Files.isDirectory(dir.resolve("a/00000-still-s1")), "and the good row");
+        assertEquals(0, SparkMain.run("batch", "--model", MODEL, "--pairs", p.toString(), "--out", dir.resolve("b").toString(),
+                "--format", "png", "--max-failed", "1"));
+        assertEquals(0, SparkMain.run("batch", "--model", MODEL, "--pairs", p.toString(), "--out", dir.resolve("c").toString(),
+                "--format", "png", "--max-failed", "50%"));
+        assertEquals(SparkMain.EXIT_ROWS_FAILED, SparkMain.run("batch", "--model", MODEL, "--pairs", p.toString(),
+                "--out", dir.resolve("d").toString(), "--format", "png", "--max-failed", "0.4"));
+        assertEquals(2, SparkMain.run("batch", "--model", MODEL, "--pairs", p.toString(), "--out", dir.resolve("e").toString(),
+                "--max-failed", "lots"));
+        assertFalse(Files.exists(dir.resolve("e")), "nothing written for a bad option");
+        assertEquals(2, BatchJob.allowedFailures("5%", 40));
+        assertEquals(1, BatchJob.allowedFailures("0.025", 40));
+        assertEquals(2, BatchJob.allowedFailures("0.05", 40));
+        assertEquals(7, BatchJob.allowedFailures("7", 40));
+    }
 }
