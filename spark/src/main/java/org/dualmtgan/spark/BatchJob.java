@@ -122,12 +122,23 @@ public final class BatchJob {
         int partitions = Math.max(1, Math.min(rows.size(), o.partitions > 0 ? o.partitions : jsc.defaultParallelism()));
         String model = o.model;
         String out = outPath.toString();
+        // Rows complete before the job are "skipped"; a row a killed attempt of this job wrote is
+        // reported by the retry as there, and counted here as written.
+        java.util.Set<Long> there = new java.util.HashSet<>();
+        for (BatchRow r : rows) if (r.problem() == null && complete(r, outPath, format, conf)) there.add(r.index());
         JavaRDD<BatchRow> rdd = jsc.parallelize(rows, partitions);
         // Tasks see the job's Hadoop configuration (spark.hadoop.* settings, mount tables, credentials).
         org.apache.spark.broadcast.Broadcast<java.util.HashMap<String, String>> taskConf = jsc.broadcast(HadoopFiles.snapshot(conf));
         List<RowResult> results = new ArrayList<>(rdd.mapPartitions(it -> runPartition(it, model, out, format,
                 HadoopFiles.configuration(taskConf.value()))).collect());
         results.sort(Comparator.comparingLong(RowResult::index));
+        for (int k = 0; k < results.size(); k++) {
+            RowResult r = results.get(k);
+            if (r.status() == RowResult.Status.SKIPPED && !there.contains(r.index())) {
+                results.set(k, new RowResult(r.index(), r.name(), r.image(), r.driving(), RowResult.Status.WRITTEN, null,
+                        r.modelSeconds(), r.decodeSeconds(), r.inferSeconds(), r.encodeSeconds()));
+            }
+        }
 
         int written = 0, skipped = 0, failed = 0;
         long videos = 0;
@@ -248,18 +259,37 @@ public final class BatchJob {
         return results.iterator();
     }
 
+    /** Test hook: called with each row before its work (local mode runs tasks in the test's JVM). */
+    static volatile java.util.function.Consumer<BatchRow> beforeRow;
+
+    /** Where a row's outputs go: a transfer's one file, or a generation's files in its folder. */
+    static List<Path> outputs(BatchRow row, Path out, OutputFormat format) {
+        if (row.isTransfer()) return List.of(new Path(out, format.fileName(row.name())));
+        Path dir = new Path(out, row.name());
+        List<Path> files = new ArrayList<>();
+        for (String n : MediaWriter.numbered("sample", row.samples())) files.add(new Path(dir, format.fileName(n)));
+        return files;
+    }
+
+    /** Whether every output of {@code row} is there (in this format: another format's files do not count). */
+    static boolean complete(BatchRow row, Path out, OutputFormat format, Configuration conf) throws IOException {
+        for (Path p : outputs(row, out, format)) if (!HadoopFiles.exists(p, conf)) return false;
+        return true;
+    }
+
     static RowResult runRow(BatchRow row, Animator animator, Path out, OutputFormat format, java.nio.file.Path scratch,
                             Configuration conf, double modelSeconds) {
         if (row.problem() != null) return failed(row, row.problem(), modelSeconds, 0, 0, 0);
-        Path dest = new Path(out, row.isTransfer() ? format.fileName(row.name()) : row.name());
+        List<Path> dests = outputs(row, out, format);
         double decode = 0, infer = 0, encode = 0;
         try {
-            if (HadoopFiles.exists(dest, conf)) {
+            if (complete(row, out, format, conf)) {
                 return new RowResult(row.index(), row.name(), row.image(), row.driving(), RowResult.Status.SKIPPED, null,
                         modelSeconds, 0, 0, 0);
             }
             java.nio.file.Path work = Files.createTempDirectory(scratch, "row-");
             try {
+                if (beforeRow != null) beforeRow.accept(row);
                 long t = System.nanoTime();
                 java.nio.file.Path image = HadoopFiles.local(new Path(row.image()), work, conf);
                 Video y = MediaReader.readFirstFrames(image, 1, animator.size());
@@ -274,19 +304,16 @@ public final class BatchJob {
                         : animator.generate(y, row.samples(), row.seed(), row.frames() > 0 ? row.frames() : animator.clipLength());
                 infer = seconds(t);
                 t = System.nanoTime();
-                java.nio.file.Path local;
-                if (row.isTransfer()) {
-                    local = work.resolve(format.fileName(row.name()));
-                    MediaWriter.write(videos.get(0), local, format);
-                } else {
-                    local = work.resolve(row.name());
-                    Files.createDirectories(local);
-                    List<String> names = MediaWriter.numbered("sample", videos.size());
-                    for (int i = 0; i < videos.size(); i++) {
-                        MediaWriter.write(videos.get(i), local.resolve(format.fileName(names.get(i))), format);
-                    }
+                // Each output is published on its own (temporary name, rename): a generation folder
+                // killed half-way, or holding another format, is completed by the next run.
+                boolean published = false;
+                for (int i = 0; i < dests.size(); i++) {
+                    Path dest = dests.get(i);
+                    if (HadoopFiles.exists(dest, conf)) continue;
+                    java.nio.file.Path local = work.resolve(dest.getName());
+                    MediaWriter.write(videos.get(i), local, format);
+                    published |= HadoopFiles.publish(local, dest, conf);
                 }
-                boolean published = HadoopFiles.publish(local, dest, conf);
                 encode = seconds(t);
                 return new RowResult(row.index(), row.name(), row.image(), row.driving(),
                         published ? RowResult.Status.WRITTEN : RowResult.Status.SKIPPED, null, modelSeconds, decode, infer, encode);
@@ -297,6 +324,13 @@ public final class BatchJob {
             return failed(row, e.getMessage(), modelSeconds, decode, infer, encode);
         } catch (IOException | UncheckedIOException e) {
             return failed(row, e.getMessage(), modelSeconds, decode, infer, encode);
+        } catch (OutOfMemoryError e) {
+            // The row's arrays are garbage now; the task goes on with the next row, and the row is
+            // reported rather than killing the executor and failing the job on every retry.
+            return failed(row, "out of memory (" + e.getMessage() + "): give the executors more memory "
+                    + "(spark.executor.memory) or run this row alone", modelSeconds, decode, infer, encode);
+        } catch (RuntimeException e) {
+            return failed(row, "internal error: " + e, modelSeconds, decode, infer, encode);
         }
     }
 

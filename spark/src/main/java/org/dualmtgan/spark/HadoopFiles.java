@@ -98,8 +98,16 @@ final class HadoopFiles {
         FileSystem fs = fs(dir, conf);
         if (!fs.exists(dir)) return 0;
         int n = 0;
-        for (var st : fs.listStatus(dir, p -> p.getName().startsWith(TEMPORARY_PREFIX))) {
-            if (fs.delete(st.getPath(), true)) n++;
+        if (!fs.exists(dir)) return 0;
+        for (var st : fs.listStatus(dir)) {
+            if (st.getPath().getName().startsWith(TEMPORARY_PREFIX)) {
+                if (fs.delete(st.getPath(), true)) n++;
+            } else if (st.isDirectory()) {
+                // A generation's folder: its samples are published one by one.
+                for (var inner : fs.listStatus(st.getPath(), p -> p.getName().startsWith(TEMPORARY_PREFIX))) {
+                    if (fs.delete(inner.getPath(), true)) n++;
+                }
+            }
         }
         return n;
     }

@@ -172,9 +172,9 @@ class SparkJobsTest {
         Files.writeString(out.resolve(HadoopFiles.TEMPORARY_PREFIX + "00001-still-s2-stale"), "half");
         AtomicInteger kills = new AtomicInteger();
         HadoopFiles.beforeRename = dest -> {
-            if (dest.getName().equals("00002-still-s3") && TaskContext.get() != null && TaskContext.get().attemptNumber() == 0) {
+            if (dest.getParent().getName().equals("00002-still-s3") && TaskContext.get() != null && TaskContext.get().attemptNumber() == 0) {
                 kills.incrementAndGet();
-                throw new IllegalStateException("task killed (test)");
+                throw new Error("task killed (test)"); // not a row's failure: the task dies and is retried
             }
         };
         try {
@@ -283,5 +283,46 @@ class SparkJobsTest {
         assertEquals(1, BatchJob.allowedFailures("0.025", 40));
         assertEquals(2, BatchJob.allowedFailures("0.05", 40));
         assertEquals(7, BatchJob.allowedFailures("7", 40));
+    }
+
+    @Test
+    void anOutOfMemoryRowIsReportedAKilledTasksRowsCountAsWrittenAndAFormatChangeIsWritten(@TempDir Path dir) throws IOException {
+        Files.copy(STILL, dir.resolve("still.png"));
+        Path p = pairs(dir, "image,samples,seed,frames",
+                "still.png,1,1,8", "still.png,1,2,8", "still.png,2,3,8", "still.png,1,4,8");
+        Path out = dir.resolve("out");
+        AtomicInteger kills = new AtomicInteger();
+        BatchJob.beforeRow = row -> {
+            if (row.index() == 1) throw new OutOfMemoryError("Java heap space (test)");
+            // Row 3's task dies in its first attempt, after it published row 2: the retry finds row 2 there.
+            if (row.index() == 3 && TaskContext.get() != null && TaskContext.get().attemptNumber() == 0) {
+                kills.incrementAndGet();
+                throw new Error("task killed (test)");
+            }
+        };
+        BatchJob.Summary s;
+        try {
+            s = batch(p, out, "png");
+        } finally {
+            BatchJob.beforeRow = null;
+        }
+        assertEquals(1, kills.get(), "row 3's first attempt was killed");
+        assertEquals(1, s.failed(), s.rows().toString());
+        assertTrue(s.rows().get(1).reason().contains("out of memory"), s.rows().get(1).reason());
+        assertTrue(Files.readString(out.resolve(BatchJob.ERRORS)).contains("out of memory"));
+        assertEquals(3, s.written(), "rows this job wrote, by whichever attempt: " + s.rows());
+        assertEquals(0, s.skipped());
+        // A re-run in another format writes every row in it (folders of PNGs are not GIFs); then all are there.
+        BatchJob.Summary gif = batch(p, out, "gif");
+        assertEquals(4, gif.written(), gif.rows().toString());
+        assertTrue(Files.isRegularFile(out.resolve("00002-still-s3/sample-01.gif")) && Files.isRegularFile(out.resolve("00002-still-s3/sample-01.png")));
+        assertEquals(4, batch(p, out, "gif").skipped());
+        // A folder with one of its two samples gone is completed, the other left as it was.
+        byte[] kept = Files.readAllBytes(out.resolve("00002-still-s3/sample-00.gif"));
+        Files.delete(out.resolve("00002-still-s3/sample-01.gif"));
+        BatchJob.Summary mend = batch(p, out, "gif");
+        assertEquals(1, mend.written());
+        assertArrayEquals(kept, Files.readAllBytes(out.resolve("00002-still-s3/sample-00.gif")));
+        assertTrue(Files.isRegularFile(out.resolve("00002-still-s3/sample-01.gif")));
     }
 }
