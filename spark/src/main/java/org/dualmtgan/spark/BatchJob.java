@@ -116,6 +116,7 @@ public final class BatchJob {
         }
         // The model is checked here, before any task: a bad --model is the user's error, not a row's.
         double driverLoad = ExecutorModels.get(o.model, conf).loadSeconds();
+        ExecutorModels.ship(spark, o.model);
 
         List<BatchRow> rows = readPairs(spark, pairsPath, conf);
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());

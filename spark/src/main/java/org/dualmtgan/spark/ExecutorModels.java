@@ -40,8 +40,16 @@ final class ExecutorModels {
 
     private static Animator load(String model, Configuration conf) {
         Path p = new Path(model);
-        // A bundled name or a local path: the core loader resolves both.
-        if (p.toUri().getScheme() == null) return Animator.load(model);
+        // A bundled name or a local path: the core loader resolves both; on a cluster's executor a
+        // bundled name is the copy the driver shipped (ship).
+        if (p.toUri().getScheme() == null) {
+            if (org.dualmtgan.animate.BundledModels.looksLikeName(model) && org.dualmtgan.animate.BundledModels.workingTreeFile(model) == null
+                    && org.dualmtgan.animate.BundledModels.resource(model) == null) {
+                java.io.File shipped = new java.io.File(org.apache.spark.SparkFiles.get(shippedName(model)));
+                if (shipped.isFile()) return Animator.load(shipped.toPath());
+            }
+            return Animator.load(model);
+        }
         if ("file".equals(p.toUri().getScheme())) return Animator.load(p.toUri().getPath());
         java.nio.file.Path dir = null;
         try {
@@ -55,5 +63,30 @@ final class ExecutorModels {
         } finally {
             if (dir != null) org.dualmtgan.util.AtomicFiles.deleteRecursively(dir);
         }
+    }
+
+    static String shippedName(String model) {
+        return "dualmtgan-model-" + model + ".ckpt";
+    }
+
+    /**
+     * On a master with executors in other JVMs, a bundled model's file goes with the job
+     * ({@code SparkContext.addFile}), since the executors have no models folder; paths are left alone
+     * (every executor must be able to read them).
+     */
+    static void ship(org.apache.spark.sql.SparkSession spark, String model) throws IOException {
+        if (!Launch.remote(spark.sparkContext().master()) || !org.dualmtgan.animate.BundledModels.looksLikeName(model)) return;
+        java.nio.file.Path file = org.dualmtgan.animate.BundledModels.workingTreeFile(model);
+        java.net.URL res = file == null ? org.dualmtgan.animate.BundledModels.resource(model) : null;
+        if (file == null && res == null) throw org.dualmtgan.animate.BundledModels.unknown(model);
+        java.nio.file.Path dir = Files.createTempDirectory("dualmtgan-ship-");
+        java.nio.file.Path copy = dir.resolve(shippedName(model));
+        if (file != null) Files.copy(file, copy);
+        else try (java.io.InputStream in = res.openStream()) {
+            Files.copy(in, copy);
+        }
+        copy.toFile().deleteOnExit();
+        dir.toFile().deleteOnExit();
+        spark.sparkContext().addFile(copy.toString());
     }
 }

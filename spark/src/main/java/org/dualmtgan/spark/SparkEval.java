@@ -42,6 +42,11 @@ public final class SparkEval {
     public static EvalResult run(SparkSession spark, String model, String protocol, EvalData.Selection selection,
                                  Settings settings, int partitions) {
         Animator local = ExecutorModels.get(model, spark.sparkContext().hadoopConfiguration()).animator();
+        try {
+            ExecutorModels.ship(spark, model);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         Evaluation.Options o = settings.options();
         Evaluation.Plan plan = Evaluation.plan(protocol, local, selection, o);
         EvalResult result = Evaluation.begin(protocol, o);

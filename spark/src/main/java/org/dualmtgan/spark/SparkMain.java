@@ -45,11 +45,15 @@ public final class SparkMain implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    /** {@code --master} and {@code --partitions}, shared by both commands. */
+    /** {@code --master}, {@code --conf} and {@code --partitions}, shared by both commands. */
     static final class SparkOptions {
         @Option(names = "--master", paramLabel = "URL",
-                description = "Spark master (local[2], spark://host:7077, yarn, ...). Default: the one spark-submit sets, else local[*].")
+                description = "Spark master (local[2], spark://host:7077, yarn, k8s://..., local-cluster[N,C,MB]). Default: the one spark-submit sets, else local[*].")
         String master;
+
+        @Option(names = "--conf", paramLabel = "KEY=VALUE",
+                description = "A Spark setting, as spark-submit's --conf (repeatable): spark.executor.memory=4g, spark.hadoop.fs.s3a.endpoint=..., ...")
+        List<String> confs = new java.util.ArrayList<>();
 
         @Option(names = "--partitions", paramLabel = "N", defaultValue = "0",
                 description = "Tasks to split the rows or clips into (0: the default parallelism). Default: ${DEFAULT-VALUE}.")
@@ -62,11 +66,18 @@ public final class SparkMain implements Runnable {
 
         SparkSession session() {
             SparkConf conf = new SparkConf().setAppName("dualmtgan-spark");
+            for (String kv : confs) {
+                int eq = kv.indexOf('=');
+                if (eq <= 0) throw new InvalidInputException("--conf takes KEY=VALUE, got '" + kv + "'");
+                conf.set(kv.substring(0, eq).trim(), kv.substring(eq + 1));
+            }
             if (master != null) conf.setMaster(master);
             else if (!conf.contains("spark.master")) conf.setMaster("local[*]");
-            // Spark's web UI is of no use to a batch job run from the command line; spark-submit can turn it on.
-            if (!conf.contains("spark.ui.enabled")) conf.set("spark.ui.enabled", "false");
-            return SparkSession.builder().config(conf).getOrCreate();
+            Launch.configure(conf, Launch.shippedJars(SparkMain.class));
+            SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
+            scala.Option<String> ui = spark.sparkContext().uiWebUrl();
+            if (ui.isDefined()) System.err.println("Spark UI: " + ui.get() + " (spark.ui.port; --conf spark.ui.enabled=false turns it off)");
+            return spark;
         }
     }
 
