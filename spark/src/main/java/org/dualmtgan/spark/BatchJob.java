@@ -97,18 +97,48 @@ public final class BatchJob {
 
     private BatchJob() {}
 
+    /**
+     * The batch of a pairs file: CSV with a header line, or Parquet (a {@code .parquet} file or a
+     * folder of part files); relative paths in it are taken from its folder.
+     */
     public static Summary run(SparkSession spark, Options o) throws IOException {
-        long t0 = System.nanoTime();
-        OutputFormat format = OutputFormat.named(o.format);
-        if (o.model == null || o.model.isBlank()) throw new InvalidInputException("--model is required");
-        if (o.partitions < 0) throw new InvalidInputException("--partitions must be >= 0, got " + o.partitions);
-        allowedFailures(o.maxFailed, 0); // checked before any work
         Configuration conf = spark.sparkContext().hadoopConfiguration();
+        if (o.pairs == null || o.pairs.isBlank()) throw new InvalidInputException("--pairs is required");
         Path pairsPath = new Path(o.pairs);
         pairsPath = HadoopFiles.fs(pairsPath, conf).makeQualified(pairsPath);
-        if (!HadoopFiles.exists(pairsPath, conf) || HadoopFiles.fs(pairsPath, conf).getFileStatus(pairsPath).isDirectory()) {
+        boolean parquet = o.pairs.endsWith(".parquet") || o.pairs.endsWith(".parquet/");
+        if (!HadoopFiles.exists(pairsPath, conf) || (!parquet && HadoopFiles.fs(pairsPath, conf).getFileStatus(pairsPath).isDirectory())) {
             throw new InvalidInputException(java.nio.file.Path.of(o.pairs), "pairs file not found");
         }
+        validate(o);
+        Dataset<Row> df;
+        try {
+            df = parquet ? spark.read().parquet(pairsPath.toString())
+                    : spark.read().option("header", "true").option("mode", "PERMISSIVE").csv(pairsPath.toString());
+        } catch (RuntimeException e) {
+            throw new InvalidInputException(java.nio.file.Path.of(o.pairs), "cannot be read as " + (parquet ? "Parquet" : "CSV") + ": " + e.getMessage());
+        }
+        return execute(spark, df, pairsPath.getParent(), o, java.nio.file.Path.of(pairsPath.toUri().getPath()));
+    }
+
+    static void validate(Options o) {
+        OutputFormat.named(o.format);
+        if (o.model == null || o.model.isBlank()) throw new InvalidInputException("--model is required");
+        if (o.out == null || o.out.isBlank()) throw new InvalidInputException("--out is required");
+        if (o.partitions < 0) throw new InvalidInputException("--partitions must be >= 0, got " + o.partitions);
+        allowedFailures(o.maxFailed, 0); // checked before any work
+    }
+
+    /**
+     * The batch of the rows of {@code df} (columns as a pairs file's), relative paths taken from
+     * {@code base}; {@code source} names the input in messages. Writes the outputs, {@code _errors.csv}
+     * and {@code _report.json} in {@code o.out}.
+     */
+    static Summary execute(SparkSession spark, Dataset<Row> df, Path base, Options o, java.nio.file.Path source) throws IOException {
+        long t0 = System.nanoTime();
+        validate(o);
+        OutputFormat format = OutputFormat.named(o.format);
+        Configuration conf = spark.sparkContext().hadoopConfiguration();
         Path outPath = new Path(o.out);
         outPath = HadoopFiles.fs(outPath, conf).makeQualified(outPath);
         if (HadoopFiles.exists(outPath, conf) && !HadoopFiles.fs(outPath, conf).getFileStatus(outPath).isDirectory()) {
@@ -118,7 +148,7 @@ public final class BatchJob {
         double driverLoad = ExecutorModels.get(o.model, conf).loadSeconds();
         ExecutorModels.ship(spark, o.model);
 
-        List<BatchRow> rows = readPairs(spark, pairsPath, conf);
+        List<BatchRow> rows = readPairs(df, base, conf, source);
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         int partitions = Math.max(1, Math.min(rows.size(), o.partitions > 0 ? o.partitions : jsc.defaultParallelism()));
         String model = o.model;
@@ -137,7 +167,7 @@ public final class BatchJob {
             RowResult r = results.get(k);
             if (r.status() == RowResult.Status.SKIPPED && !there.contains(r.index())) {
                 results.set(k, new RowResult(r.index(), r.name(), r.image(), r.driving(), RowResult.Status.WRITTEN, null,
-                        r.modelSeconds(), r.decodeSeconds(), r.inferSeconds(), r.encodeSeconds()));
+                        r.modelSeconds(), r.decodeSeconds(), r.inferSeconds(), r.encodeSeconds(), r.frames()));
             }
         }
 
@@ -194,25 +224,22 @@ public final class BatchJob {
         return new Summary(results, written, skipped, failed, wall, report, failed <= allowed);
     }
 
-    /** The rows of the pairs file, numbered from 0, with paths resolved against the file's folder. */
-    static List<BatchRow> readPairs(SparkSession spark, Path pairs, Configuration conf) throws IOException {
-        Dataset<Row> df = spark.read().option("header", "true").option("mode", "PERMISSIVE").csv(pairs.toString());
+    /** The rows of {@code df}, numbered from 0, with relative paths resolved against {@code base}. */
+    static List<BatchRow> readPairs(Dataset<Row> df, Path base, Configuration conf, java.nio.file.Path source) throws IOException {
         // "image, driving" names the columns "image" and "driving": spaces around a name do not
         // make another column (they silently turned transfers into generations).
         List<String> header = new ArrayList<>();
         for (String c : df.columns()) {
             String name = c == null ? "" : c.trim().toLowerCase(Locale.ROOT);
             if (!name.isEmpty() && header.contains(name) && COLUMNS.contains(name)) {
-                throw new InvalidInputException(java.nio.file.Path.of(pairs.toUri().getPath()),
-                        "pairs file names column '" + name + "' twice (header: " + String.join(",", df.columns()) + ")");
+                throw new InvalidInputException(source, "pairs file names column '" + name + "' twice (header: " + String.join(",", df.columns()) + ")");
             }
             header.add(name);
         }
         if (!header.contains("image")) {
-            throw new InvalidInputException(java.nio.file.Path.of(pairs.toUri().getPath()),
-                    "pairs file has no 'image' column (header: " + String.join(",", header) + "; expected " + String.join(",", COLUMNS) + ")");
+            throw new InvalidInputException(source,
+                    "pairs file has no 'image' column (header: " + String.join(",", df.columns()) + "; expected " + String.join(",", COLUMNS) + ")");
         }
-        Path base = pairs.getParent();
         List<BatchRow> out = new ArrayList<>();
         long i = 0;
         for (Row r : df.collectAsList()) {
@@ -239,7 +266,8 @@ public final class BatchJob {
 
     private static String cell(Row r, List<String> header, String column) {
         int i = header.indexOf(column);
-        return i < 0 || r.isNullAt(i) ? null : r.getString(i);
+        // Parquet columns may be numbers (samples, seed, frames): their text is what a CSV cell holds.
+        return i < 0 || r.isNullAt(i) ? null : String.valueOf(r.get(i));
     }
 
     /** Runs the rows of one task: the model from this JVM's cache, a scratch folder removed at the end. */
@@ -286,7 +314,7 @@ public final class BatchJob {
         try {
             if (complete(row, out, format, conf)) {
                 return new RowResult(row.index(), row.name(), row.image(), row.driving(), RowResult.Status.SKIPPED, null,
-                        modelSeconds, 0, 0, 0);
+                        modelSeconds, 0, 0, 0, 0);
             }
             java.nio.file.Path work = Files.createTempDirectory(scratch, "row-");
             try {
@@ -317,7 +345,8 @@ public final class BatchJob {
                 }
                 encode = seconds(t);
                 return new RowResult(row.index(), row.name(), row.image(), row.driving(),
-                        published ? RowResult.Status.WRITTEN : RowResult.Status.SKIPPED, null, modelSeconds, decode, infer, encode);
+                        published ? RowResult.Status.WRITTEN : RowResult.Status.SKIPPED, null, modelSeconds, decode, infer, encode,
+                        videos.get(0).frames());
             } finally {
                 AtomicFiles.deleteRecursively(work);
             }
@@ -337,7 +366,7 @@ public final class BatchJob {
 
     private static RowResult failed(BatchRow row, String reason, double modelS, double decodeS, double inferS, double encodeS) {
         return new RowResult(row.index(), row.name(), row.image(), row.driving(), RowResult.Status.FAILED, reason,
-                modelS, decodeS, inferS, encodeS);
+                modelS, decodeS, inferS, encodeS, 0);
     }
 
     /** The failed rows: row number (from 0, after the header), output name, inputs and the reason. */

@@ -85,7 +85,7 @@ public final class SparkMain implements Runnable {
             description = {"Animate every row of a pairs file: one output per row in OUT, as the CLI writes it.",
                     "Rows are (image, driving) for transfer or (image, samples, seed) for generation; a header",
                     "line names the columns (image, driving, samples, seed, frames, name). Relative paths are",
-                    "taken from the pairs file's folder. Bad rows are listed in OUT/_errors.csv; rows whose",
+                    "taken from the pairs file's folder (CSV, or Parquet: a .parquet file or folder). Bad rows are listed in OUT/_errors.csv; rows whose",
                     "output exists are skipped; OUT/_report.json has the counts and timings."},
             footer = {"", "Example:",
                     "  dualmtgan-spark batch --model weizmann-64 --pairs pairs.csv --out out/batch --master local[2]"})

@@ -325,4 +325,42 @@ class SparkJobsTest {
         assertArrayEquals(kept, Files.readAllBytes(out.resolve("00002-still-s3/sample-00.gif")));
         assertTrue(Files.isRegularFile(out.resolve("00002-still-s3/sample-01.gif")));
     }
+
+    @Test
+    void theDatasetApiTakesParquetRowsAndAnswersResultsToJoinOnTheKey(@TempDir Path dir) throws IOException {
+        Files.copy(STILL, dir.resolve("still.png"));
+        Path jack = driving("class3_00000044.png");
+        org.apache.spark.sql.types.StructType schema = new org.apache.spark.sql.types.StructType()
+                .add("id", "long").add("image", "string").add("driving", "string");
+        List<org.apache.spark.sql.Row> rows = List.of(
+                org.apache.spark.sql.RowFactory.create(41L, "still.png", jack.toString()),
+                org.apache.spark.sql.RowFactory.create(42L, "missing.png", jack.toString()));
+        Path parquet = dir.resolve("pairs.parquet");
+        spark.createDataFrame(rows, schema).write().parquet(parquet.toString());
+        org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> pairs = spark.read().parquet(parquet.toString());
+
+        DualMtganSpark.Options o = new DualMtganSpark.Options(MODEL, dir.resolve("out").toString());
+        o.key = "id";
+        o.base = dir.toString();
+        o.maxFailed = "1";
+        org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> results = DualMtganSpark.transfer(pairs, o);
+        assertEquals(DualMtganSpark.RESULTS, results.schema());
+        List<org.apache.spark.sql.Row> joined = pairs.join(results, pairs.col("id").cast("string").equalTo(results.col("key")))
+                .orderBy("id").select("id", "status", "output", "videos", "frames", "error").collectAsList();
+        assertEquals(2, joined.size(), joined.toString());
+        assertEquals("written", joined.get(0).getString(1));
+        Path written = Path.of(java.net.URI.create(joined.get(0).getString(2)));
+        assertTrue(Files.isRegularFile(written), written.toString());
+        assertEquals(1, joined.get(0).getInt(3));
+        assertTrue(joined.get(0).getInt(4) > 8, "frames of the whole driving clip: " + joined.get(0));
+        assertEquals("failed", joined.get(1).getString(1));
+        assertTrue(joined.get(1).getString(5).contains("missing.png"), joined.get(1).toString());
+        // The same bytes as the command line's batch over the same rows from the Parquet file.
+        assertEquals(SparkMain.EXIT_ROWS_FAILED, SparkMain.run("batch", "--model", MODEL, "--pairs", parquet.toString(),
+                "--out", dir.resolve("cli").toString()));
+        assertArrayEquals(Files.readAllBytes(written), Files.readAllBytes(dir.resolve("cli").resolve(written.getFileName())));
+        // generate refuses a driving column; transfer needs one.
+        assertThrows(org.dualmtgan.InvalidInputException.class, () -> DualMtganSpark.generate(pairs, o));
+        assertThrows(org.dualmtgan.InvalidInputException.class, () -> DualMtganSpark.transfer(pairs.drop("driving"), o));
+    }
 }

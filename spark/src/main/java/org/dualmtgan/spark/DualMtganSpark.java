@@ -1,0 +1,140 @@
+package org.dualmtgan.spark;
+
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.dualmtgan.InvalidInputException;
+import org.dualmtgan.media.MediaWriter.OutputFormat;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The batch jobs as a Java API on Datasets: rows from Parquet, a table or any DataFrame go in, a
+ * Dataset of results comes out, to join back on the row's key. The outputs are written as
+ * {@code dualmtgan-spark batch} writes them (it is a layer over the same code), with
+ * {@code _errors.csv} and {@code _report.json} in the output folder. The call runs the job: the
+ * returned Dataset holds results, not a plan that would animate again when counted twice.
+ *
+ * <pre>{@code
+ * Dataset<Row> pairs = spark.read().parquet("hdfs:///jobs/pairs.parquet");      // image, driving, id
+ * DualMtganSpark.Options o = new DualMtganSpark.Options("weizmann-64", "hdfs:///jobs/out");
+ * o.key = "id";
+ * Dataset<Row> results = DualMtganSpark.transfer(pairs, o);
+ * pairs.join(results, pairs.col("id").equalTo(results.col("key"))).show();
+ * }</pre>
+ */
+public final class DualMtganSpark {
+    private DualMtganSpark() {}
+
+    /** The results' columns. */
+    public static final StructType RESULTS = new StructType()
+            .add("row", DataTypes.LongType, false)
+            .add("key", DataTypes.StringType, true)
+            .add("name", DataTypes.StringType, false)
+            .add("output", DataTypes.StringType, true)
+            .add("status", DataTypes.StringType, false)
+            .add("videos", DataTypes.IntegerType, false)
+            .add("frames", DataTypes.IntegerType, false)
+            .add("seconds", DataTypes.DoubleType, false)
+            .add("error", DataTypes.StringType, true);
+
+    /** What to run with; the fields of {@code dualmtgan-spark batch}'s options, and the key column. */
+    public static final class Options {
+        /** A bundled model's name, or a checkpoint every executor can read. */
+        public String model;
+        /** The output folder (local or Hadoop path). */
+        public String out;
+        /** gif (default), mp4, avi, png (a strip) or frames. */
+        public String format = "gif";
+        /** Tasks (0: the default parallelism). */
+        public int partitions;
+        /** The input column whose value each result carries as {@code key}; default {@code name} when there is one. */
+        public String key;
+        /** The folder relative image and video paths are taken from; default the working folder. */
+        public String base;
+        /** Failed rows tolerated (a count, a fraction or a percentage); the result says whether they were exceeded. */
+        public String maxFailed = "0";
+
+        public Options() {}
+
+        public Options(String model, String out) {
+            this.model = model;
+            this.out = out;
+        }
+    }
+
+    /** Motion transfer of every row (columns {@code image} and {@code driving}, optional {@code name}). */
+    public static Dataset<Row> transfer(Dataset<Row> pairs, Options o) throws IOException {
+        if (!has(pairs, "driving")) throw new InvalidInputException("transfer needs a 'driving' column (columns: " + Arrays.toString(pairs.columns()) + ")");
+        return animate(pairs, o);
+    }
+
+    /** Stochastic generation for every row (columns {@code image}, optional {@code samples}, {@code seed}, {@code frames}, {@code name}). */
+    public static Dataset<Row> generate(Dataset<Row> images, Options o) throws IOException {
+        if (has(images, "driving")) throw new InvalidInputException("generate takes no 'driving' column: use transfer, or animate for a mix");
+        return animate(images, o);
+    }
+
+    /** Each row a transfer (with {@code driving}) or a generation (without), as in a pairs file. */
+    public static Dataset<Row> animate(Dataset<Row> rows, Options o) throws IOException {
+        SparkSession spark = rows.sparkSession();
+        BatchJob.Options b = new BatchJob.Options();
+        b.model = o.model;
+        b.out = o.out;
+        b.format = o.format;
+        b.partitions = o.partitions;
+        b.maxFailed = o.maxFailed;
+        String keyColumn = o.key != null ? o.key : has(rows, "name") ? "name" : null;
+        if (keyColumn != null && !has(rows, keyColumn)) throw new InvalidInputException("no key column '" + keyColumn + "' (columns: " + Arrays.toString(rows.columns()) + ")");
+        org.apache.hadoop.conf.Configuration conf = spark.sparkContext().hadoopConfiguration();
+        Path base = new Path(o.base != null ? o.base : System.getProperty("user.dir"));
+        base = HadoopFiles.fs(base, conf).makeQualified(base);
+        // The key travels in the row order the job numbers rows in (the Dataset's order, collected once).
+        Dataset<Row> fixed = rows.cache();
+        List<String> keys = new ArrayList<>();
+        if (keyColumn != null) {
+            int i = Arrays.asList(fixed.columns()).indexOf(keyColumn);
+            for (Row r : fixed.collectAsList()) keys.add(r.isNullAt(i) ? null : String.valueOf(r.get(i)));
+        }
+        BatchJob.Summary s = BatchJob.execute(spark, fixed, base, b, java.nio.file.Path.of("(dataset)"));
+        fixed.unpersist();
+        OutputFormat format = OutputFormat.named(o.format);
+        Path out = HadoopFiles.fs(new Path(o.out), conf).makeQualified(new Path(o.out));
+        List<Row> result = new ArrayList<>();
+        for (RowResult r : s.rows()) {
+            boolean transfer = r.driving() != null;
+            String output = r.status() == RowResult.Status.FAILED ? null
+                    : (transfer ? new Path(out, format.fileName(r.name())) : new Path(out, r.name())).toString();
+            int videos = r.status() == RowResult.Status.FAILED ? 0 : transfer ? 1 : countSamples(output, conf, format);
+            result.add(RowFactory.create(r.index(), keyColumn == null ? null : keys.get((int) r.index()), r.name(), output,
+                    r.status().name().toLowerCase(Locale.ROOT), videos, r.frames(),
+                    r.decodeSeconds() + r.inferSeconds() + r.encodeSeconds(), r.reason()));
+        }
+        return spark.createDataFrame(result, RESULTS);
+    }
+
+    private static int countSamples(String folder, org.apache.hadoop.conf.Configuration conf, OutputFormat format) {
+        try {
+            Path p = new Path(folder);
+            String ext = format.fileName("x").substring(1);
+            int n = 0;
+            for (var st : HadoopFiles.fs(p, conf).listStatus(p)) if (st.getPath().getName().startsWith("sample-") && st.getPath().getName().endsWith(ext)) n++;
+            return n;
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    private static boolean has(Dataset<Row> df, String column) {
+        for (String c : df.columns()) if (c != null && c.trim().equalsIgnoreCase(column)) return true;
+        return false;
+    }
+}
