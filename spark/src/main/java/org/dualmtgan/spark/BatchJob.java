@@ -160,8 +160,15 @@ public final class BatchJob {
         JavaRDD<BatchRow> rdd = jsc.parallelize(rows, partitions);
         // Tasks see the job's Hadoop configuration (spark.hadoop.* settings, mount tables, credentials).
         org.apache.spark.broadcast.Broadcast<java.util.HashMap<String, String>> taskConf = jsc.broadcast(HadoopFiles.snapshot(conf));
-        List<RowResult> results = new ArrayList<>(rdd.mapPartitions(it -> runPartition(it, model, out, format,
-                HadoopFiles.configuration(taskConf.value()))).collect());
+        // Progress in the Spark UI (the stage's accumulators) while the job runs.
+        org.apache.spark.util.LongAccumulator doneRows = jsc.sc().longAccumulator("dualmtgan rows written");
+        org.apache.spark.util.LongAccumulator skippedRows = jsc.sc().longAccumulator("dualmtgan rows skipped");
+        org.apache.spark.util.LongAccumulator failedRows = jsc.sc().longAccumulator("dualmtgan rows failed");
+        List<RowResult> results = new ArrayList<>(rdd.mapPartitions(it -> {
+            Iterator<RowResult> r = runPartition(it, model, out, format, HadoopFiles.configuration(taskConf.value()),
+                    doneRows, skippedRows, failedRows);
+            return r;
+        }).collect());
         results.sort(Comparator.comparingLong(RowResult::index));
         for (int k = 0; k < results.size(); k++) {
             RowResult r = results.get(k);
@@ -271,6 +278,30 @@ public final class BatchJob {
     }
 
     /** Runs the rows of one task: the model from this JVM's cache, a scratch folder removed at the end. */
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(BatchJob.class);
+
+    static Iterator<RowResult> runPartition(Iterator<BatchRow> rows, String model, String out, OutputFormat format,
+                                            Configuration conf, org.apache.spark.util.LongAccumulator written,
+                                            org.apache.spark.util.LongAccumulator skipped, org.apache.spark.util.LongAccumulator failed) throws IOException {
+        long t0 = System.nanoTime();
+        List<RowResult> done = new ArrayList<>();
+        Iterator<RowResult> it = runPartition(rows, model, out, format, conf);
+        while (it.hasNext()) {
+            RowResult r = it.next();
+            done.add(r);
+        }
+        long w = done.stream().filter(r -> r.status() == RowResult.Status.WRITTEN).count();
+        long s = done.stream().filter(r -> r.status() == RowResult.Status.SKIPPED).count();
+        long f = done.size() - w - s;
+        written.add(w);
+        skipped.add(s);
+        failed.add(f);
+        org.apache.spark.TaskContext tc = org.apache.spark.TaskContext.get();
+        LOG.info(String.format(Locale.ROOT, "partition %d (attempt %d): %d rows, %d written, %d skipped, %d failed in %.1f s",
+                tc == null ? -1 : tc.partitionId(), tc == null ? 0 : tc.attemptNumber(), done.size(), w, s, f, (System.nanoTime() - t0) / 1e9));
+        return done.iterator();
+    }
+
     static Iterator<RowResult> runPartition(Iterator<BatchRow> rows, String model, String out, OutputFormat format,
                                             Configuration conf) throws IOException {
         ExecutorModels.Loaded loaded = ExecutorModels.get(model, conf);

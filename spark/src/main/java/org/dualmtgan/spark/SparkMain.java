@@ -165,8 +165,23 @@ public final class SparkMain implements Runnable {
         String protocol;
 
         @Option(names = "--data", paramLabel = "DIR",
-                description = "Clips to evaluate: a dataset folder (all its videos). Default: the model's held-out test subset.")
-        Path data;
+                description = "Clips to evaluate: a dataset folder (all its videos; a path or a file: URI) on the driver. Default: the model's held-out test subset.")
+        String data;
+
+        /** --data as a local folder: a path or a file: URI; other schemes are refused by name. */
+        static Path localData(String data) {
+            if (data == null) return null;
+            java.net.URI u;
+            try {
+                u = new java.net.URI(data);
+            } catch (java.net.URISyntaxException e) {
+                return Path.of(data);
+            }
+            if (u.getScheme() == null || u.getScheme().length() == 1) return Path.of(data); // a path (or a drive letter)
+            if (u.getScheme().equals("file")) return Path.of(u.getPath());
+            throw new InvalidInputException("--data " + data + ": eval reads its clips on the driver from a local folder"
+                    + " (a path or a file: URI); copy the dataset there (hdfs dfs -get, aws s3 cp) first");
+        }
 
         @CommandLine.Mixin
         EvalCommand.EvalOptions options;
@@ -183,7 +198,7 @@ public final class SparkMain implements Runnable {
             if (!Evaluation.PROTOCOLS.contains(p)) {
                 throw new InvalidInputException("unknown --protocol '" + protocol + "' (expected " + String.join(", ", Evaluation.PROTOCOLS) + ")");
             }
-            EvalData.Selection s = options.selection(data);
+            EvalData.Selection s = options.selection(localData(data));
             Evaluation.Options o = options.evaluation(new PrintWriter(java.io.Writer.nullWriter()));
             if (o.lpips != null) throw new InvalidInputException("--lpips is not offered on Spark: use dualmtgan eval");
             long t0 = System.nanoTime();

@@ -233,6 +233,12 @@ class SparkJobsTest {
                 "--clips", "2", "--frames", "6", "--out", base.toString()));
         assertTrue(Files.readString(dir.resolve("rec.csv")).lines().count() >= 5, "a header and a row per clip and method");
         assertTrue(Files.isRegularFile(dir.resolve("rec.json")) && Files.isRegularFile(dir.resolve("rec-ssim-per-frame.png")));
+        // --data as a file: URI is the same folder; another scheme is refused by name.
+        assertEquals(0, SparkMain.run("eval", "--model", MODEL, "--protocol", "reconstruction",
+                "--data", DATA.resolve("weizmann").toAbsolutePath().toUri().toString(), "--clips", "2", "--frames", "6",
+                "--out", dir.resolve("uri").toString()));
+        assertEquals(Files.readString(dir.resolve("rec.csv")), Files.readString(dir.resolve("uri.csv")));
+        assertEquals(2, SparkMain.run("eval", "--model", MODEL, "--protocol", "reconstruction", "--data", "hdfs://nn/clips"));
     }
 
     @Test
