@@ -55,19 +55,11 @@ class GradientStressTest {
              DualMtgan model = DualMtgan.create(c, m, 7)) {
             NDArray clip = TinyModels.movingSquares(m, 5, 2, c.frames, c.size);
             Losses losses = new Losses(model);
-            Map<String, byte[]> reference = stepGradients(model, losses, clip);
+            java.util.function.Supplier<Map<String, byte[]>> step = () -> stepGradients(model, losses, clip);
+            Map<String, byte[]> reference = step.get();
             assertTrue(reference.size() > 10, "gradients of " + reference.keySet());
-            List<String> flips = new ArrayList<>();
-            SplittableRandom r = new SplittableRandom(6);
-            int reps = REPS;
-            for (int rep = 1; rep <= reps; rep++) {
-                churn(m, r, rep);
-                Map<String, byte[]> g = stepGradients(model, losses, clip);
-                List<String> changed = new ArrayList<>();
-                reference.forEach((k, v) -> { if (!Arrays.equals(v, g.get(k))) changed.add(k); });
-                if (!changed.isEmpty()) flips.add("rep " + rep + ": " + changed);
-            }
-            assertEquals(List.of(), flips, "gradient flips in " + reps + " repetitions of a keypoint step");
+            assertEquals(List.of(), flips(m, reference, step, new SplittableRandom(6)),
+                    "gradient flips in " + REPS + " repetitions of a keypoint step");
         }
     }
 
@@ -92,17 +84,23 @@ class GradientStressTest {
                     () -> losses.compute(source, target, draws, 1).generatorTotal, source, target);
             Map<String, byte[]> reference = step.get();
             assertTrue(reference.keySet().stream().anyMatch(k -> k.startsWith("E_M")), "E_M has gradients: " + reference.keySet());
-            List<String> flips = new ArrayList<>();
-            SplittableRandom r = new SplittableRandom(8);
-            for (int rep = 1; rep <= REPS; rep++) {
-                churn(m, r, rep);
-                Map<String, byte[]> g = step.get();
-                List<String> changed = new ArrayList<>();
-                reference.forEach((k, v) -> { if (!Arrays.equals(v, g.get(k))) changed.add(k); });
-                if (!changed.isEmpty()) flips.add("rep " + rep + ": " + changed);
-            }
-            assertEquals(List.of(), flips, "gradient flips in " + REPS + " repetitions of a per-clip latent step");
+            assertEquals(List.of(), flips(m, reference, step, new SplittableRandom(8)),
+                    "gradient flips in " + REPS + " repetitions of a per-clip latent step");
         }
+    }
+
+    /** The repetitions of {@code step}, memory churned before each, whose gradients differ from {@code reference}, with the parameters that differ. */
+    private static List<String> flips(NDManager m, Map<String, byte[]> reference, java.util.function.Supplier<Map<String, byte[]>> step,
+                                      SplittableRandom r) {
+        List<String> flips = new ArrayList<>();
+        for (int rep = 1; rep <= REPS; rep++) {
+            churn(m, r, rep);
+            Map<String, byte[]> g = step.get();
+            List<String> changed = new ArrayList<>();
+            reference.forEach((k, v) -> { if (!Arrays.equals(v, g.get(k))) changed.add(k); });
+            if (!changed.isEmpty()) flips.add("rep " + rep + ": " + changed);
+        }
+        return flips;
     }
 
     private static byte[][] samplerGradients(NDManager m, NDArray image, NDArray flow, NDArray weights) {
