@@ -109,7 +109,7 @@ public final class ApiServer implements AutoCloseable {
     /** The request id header: taken from the request when it is a sane token, else made here; on every answer. */
     static final String REQUEST_ID = "X-Request-Id";
     private static final java.util.regex.Pattern SANE_ID = java.util.regex.Pattern.compile("[A-Za-z0-9._:-]{1,128}");
-    /** One access log line per request (time, id, method, path, status, duration), through SLF4J. */
+    /** The access log ({@link #accessLine}), through SLF4J. */
     private static final org.slf4j.Logger ACCESS = org.slf4j.LoggerFactory.getLogger("dualmtgan.access");
 
     /** The request attribute holding the matched route template, for the access log. */
@@ -236,8 +236,9 @@ public final class ApiServer implements AutoCloseable {
                 }));
             }
             c.requestLogger.http((ctx, ms) -> {
-                ctx.attribute(ROUTE, routeOf(ctx));
-                metrics.request(ctx.method().toString(), routeOf(ctx), ctx.statusCode(), ms);
+                String route = routeOf(ctx);
+                ctx.attribute(ROUTE, route);
+                metrics.request(ctx.method().toString(), route, ctx.statusCode(), ms);
             });
             c.routes.before(ctx -> {
                 ctx.header("X-Content-Type-Options", "nosniff");
@@ -599,7 +600,6 @@ public final class ApiServer implements AutoCloseable {
                 }
                 if (c instanceof java.io.UncheckedIOException io) throw new IllegalStateException("writing the result failed: " + io.getCause().getMessage(), io.getCause());
                 if (c instanceof RuntimeException r) throw r;
-                if (c instanceof IOException io) throw new IllegalStateException("writing the result failed: " + io.getMessage(), io);
                 if (c instanceof Error err) throw err;
                 throw new IllegalStateException(c);
             } catch (java.util.concurrent.RejectedExecutionException e) {

@@ -242,7 +242,9 @@ final class OpenApi {
             }
             case "media" -> {
                 m.put("type", "string");
-                m.put("pattern", "^(gif|mp4|avi|png)(,(gif|mp4|avi|png))*$");
+                String one = "(" + java.util.Arrays.stream(Outputs.Format.values()).filter(f -> f != Outputs.Format.JSON)
+                        .map(f -> f.ext).collect(java.util.stream.Collectors.joining("|")) + ")";
+                m.put("pattern", "^" + one + "(," + one + ")*$");
             }
             case "imageCrop", "drivingCrop" -> {
                 m.put("type", "string");
