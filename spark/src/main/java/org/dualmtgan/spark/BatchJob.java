@@ -64,6 +64,8 @@ public final class BatchJob {
         public int partitions;
         /** Failed rows the job tolerates: a count ("3") or a fraction of the rows ("0.05", "5%"); default none. */
         public String maxFailed = "0";
+        /** An input column whose value each row's result keeps ({@link Summary#keys}); none by default. */
+        public String key;
     }
 
     /** The most failed rows {@code spec} allows of {@code rows} ("3", "0.05" or "5%"). */
@@ -93,7 +95,15 @@ public final class BatchJob {
      * failed rows stayed within {@link Options#maxFailed}.
      */
     public record Summary(List<RowResult> rows, int written, int skipped, int failed, double wallSeconds, Map<String, Object> report,
-                          boolean withinMaxFailed) {}
+                          boolean withinMaxFailed, List<String> keys) {}
+
+    /** The rows of a pairs file or Dataset, and the {@link Options#key} column's value of each (or null). */
+    record Pairs(List<BatchRow> rows, List<String> keys) {}
+
+    /** A column name as the job matches it: without spaces around it, in lower case. */
+    static String column(String name) {
+        return name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
+    }
 
     private BatchJob() {}
 
@@ -110,7 +120,6 @@ public final class BatchJob {
         if (!HadoopFiles.exists(pairsPath, conf) || (!parquet && HadoopFiles.fs(pairsPath, conf).getFileStatus(pairsPath).isDirectory())) {
             throw new InvalidInputException(java.nio.file.Path.of(o.pairs), "pairs file not found");
         }
-        validate(o);
         Dataset<Row> df;
         try {
             df = parquet ? spark.read().parquet(pairsPath.toString())
@@ -148,7 +157,8 @@ public final class BatchJob {
         double driverLoad = ExecutorModels.get(o.model, conf).loadSeconds();
         ExecutorModels.ship(spark, o.model);
 
-        List<BatchRow> rows = readPairs(df, base, conf, source);
+        Pairs pairs = readPairs(df, base, conf, source, o.key);
+        List<BatchRow> rows = pairs.rows();
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         int partitions = Math.max(1, Math.min(rows.size(), o.partitions > 0 ? o.partitions : jsc.defaultParallelism()));
         String model = o.model;
@@ -164,31 +174,25 @@ public final class BatchJob {
         org.apache.spark.util.LongAccumulator doneRows = jsc.sc().longAccumulator("dualmtgan rows written");
         org.apache.spark.util.LongAccumulator skippedRows = jsc.sc().longAccumulator("dualmtgan rows skipped");
         org.apache.spark.util.LongAccumulator failedRows = jsc.sc().longAccumulator("dualmtgan rows failed");
-        List<RowResult> results = new ArrayList<>(rdd.mapPartitions(it -> {
-            Iterator<RowResult> r = runPartition(it, model, out, format, HadoopFiles.configuration(taskConf.value()),
-                    doneRows, skippedRows, failedRows);
-            return r;
-        }).collect());
+        List<RowResult> results = new ArrayList<>(rdd.mapPartitions(it -> runPartition(it, model, out, format,
+                HadoopFiles.configuration(taskConf.value()), doneRows, skippedRows, failedRows).iterator()).collect());
         results.sort(Comparator.comparingLong(RowResult::index));
         for (int k = 0; k < results.size(); k++) {
             RowResult r = results.get(k);
             if (r.status() == RowResult.Status.SKIPPED && !there.contains(r.index())) {
                 results.set(k, new RowResult(r.index(), r.name(), r.image(), r.driving(), RowResult.Status.WRITTEN, null,
-                        r.modelSeconds(), r.decodeSeconds(), r.inferSeconds(), r.encodeSeconds(), r.frames()));
+                        r.modelSeconds(), r.decodeSeconds(), r.inferSeconds(), r.encodeSeconds(), r.frames(), r.output(), r.videos()));
             }
         }
 
         int written = 0, skipped = 0, failed = 0;
         long videos = 0;
-        Map<Long, BatchRow> byIndex = new java.util.HashMap<>();
-        for (BatchRow r : rows) byIndex.put(r.index(), r);
         double modelS = 0, decodeS = 0, inferS = 0, encodeS = 0;
         for (RowResult r : results) {
             switch (r.status()) {
                 case WRITTEN -> {
                     written++;
-                    BatchRow row = byIndex.get(r.index());
-                    videos += row.isTransfer() ? 1 : row.samples();
+                    videos += r.videos();
                 }
                 case SKIPPED -> skipped++;
                 case FAILED -> failed++;
@@ -228,16 +232,19 @@ public final class BatchJob {
         report.put("taskSeconds", time);
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         HadoopFiles.writeString(new Path(outPath, REPORT), json.writeValueAsString(report) + "\n", conf);
-        return new Summary(results, written, skipped, failed, wall, report, failed <= allowed);
+        return new Summary(results, written, skipped, failed, wall, report, failed <= allowed, pairs.keys());
     }
 
-    /** The rows of {@code df}, numbered from 0, with relative paths resolved against {@code base}. */
-    static List<BatchRow> readPairs(Dataset<Row> df, Path base, Configuration conf, java.nio.file.Path source) throws IOException {
+    /**
+     * The rows of {@code df} (collected once), numbered from 0, with relative paths resolved against
+     * {@code base}, and each row's {@code keyColumn} value when one is named.
+     */
+    static Pairs readPairs(Dataset<Row> df, Path base, Configuration conf, java.nio.file.Path source, String keyColumn) throws IOException {
         // "image, driving" names the columns "image" and "driving": spaces around a name do not
         // make another column (they silently turned transfers into generations).
         List<String> header = new ArrayList<>();
         for (String c : df.columns()) {
-            String name = c == null ? "" : c.trim().toLowerCase(Locale.ROOT);
+            String name = column(c);
             if (!name.isEmpty() && header.contains(name) && COLUMNS.contains(name)) {
                 throw new InvalidInputException(source, "pairs file names column '" + name + "' twice (header: " + String.join(",", df.columns()) + ")");
             }
@@ -247,9 +254,15 @@ public final class BatchJob {
             throw new InvalidInputException(source,
                     "pairs file has no 'image' column (header: " + String.join(",", df.columns()) + "; expected " + String.join(",", COLUMNS) + ")");
         }
+        int key = keyColumn == null ? -1 : header.indexOf(column(keyColumn));
+        if (keyColumn != null && key < 0) {
+            throw new InvalidInputException(source, "no key column '" + keyColumn + "' (header: " + String.join(",", df.columns()) + ")");
+        }
         List<BatchRow> out = new ArrayList<>();
+        List<String> keys = new ArrayList<>();
         long i = 0;
         for (Row r : df.collectAsList()) {
+            keys.add(key < 0 || r.isNullAt(key) ? null : String.valueOf(r.get(key)));
             BatchRow row = BatchRow.parse(i++, cell(r, header, "image"), cell(r, header, "driving"), cell(r, header, "samples"),
                     cell(r, header, "seed"), cell(r, header, "frames"), cell(r, header, "name"));
             if (row.problem() == null) {
@@ -268,7 +281,7 @@ public final class BatchJob {
             }
             names.add(r.name());
         }
-        return out;
+        return new Pairs(out, keys);
     }
 
     private static String cell(Row r, List<String> header, String column) {
@@ -277,19 +290,17 @@ public final class BatchJob {
         return i < 0 || r.isNullAt(i) ? null : String.valueOf(r.get(i));
     }
 
-    /** Runs the rows of one task: the model from this JVM's cache, a scratch folder removed at the end. */
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(BatchJob.class);
 
-    static Iterator<RowResult> runPartition(Iterator<BatchRow> rows, String model, String out, OutputFormat format,
-                                            Configuration conf, org.apache.spark.util.LongAccumulator written,
-                                            org.apache.spark.util.LongAccumulator skipped, org.apache.spark.util.LongAccumulator failed) throws IOException {
+    /**
+     * Runs the rows of one task: the model from this JVM's cache, a scratch folder removed at the
+     * end; adds the outcomes to the job's accumulators (the Spark UI's progress) and logs one line.
+     */
+    static List<RowResult> runPartition(Iterator<BatchRow> rows, String model, String out, OutputFormat format,
+                                        Configuration conf, org.apache.spark.util.LongAccumulator written,
+                                        org.apache.spark.util.LongAccumulator skipped, org.apache.spark.util.LongAccumulator failed) throws IOException {
         long t0 = System.nanoTime();
-        List<RowResult> done = new ArrayList<>();
-        Iterator<RowResult> it = runPartition(rows, model, out, format, conf);
-        while (it.hasNext()) {
-            RowResult r = it.next();
-            done.add(r);
-        }
+        List<RowResult> done = runPartition(rows, model, out, format, conf);
         long w = done.stream().filter(r -> r.status() == RowResult.Status.WRITTEN).count();
         long s = done.stream().filter(r -> r.status() == RowResult.Status.SKIPPED).count();
         long f = done.size() - w - s;
@@ -299,11 +310,11 @@ public final class BatchJob {
         org.apache.spark.TaskContext tc = org.apache.spark.TaskContext.get();
         LOG.info(String.format(Locale.ROOT, "partition %d (attempt %d): %d rows, %d written, %d skipped, %d failed in %.1f s",
                 tc == null ? -1 : tc.partitionId(), tc == null ? 0 : tc.attemptNumber(), done.size(), w, s, f, (System.nanoTime() - t0) / 1e9));
-        return done.iterator();
+        return done;
     }
 
-    static Iterator<RowResult> runPartition(Iterator<BatchRow> rows, String model, String out, OutputFormat format,
-                                            Configuration conf) throws IOException {
+    static List<RowResult> runPartition(Iterator<BatchRow> rows, String model, String out, OutputFormat format,
+                                        Configuration conf) throws IOException {
         ExecutorModels.Loaded loaded = ExecutorModels.get(model, conf);
         double modelSeconds = loaded.loadSeconds();
         java.nio.file.Path scratch = Files.createTempDirectory("dualmtgan-spark-task-");
@@ -316,7 +327,7 @@ public final class BatchJob {
         } finally {
             AtomicFiles.deleteRecursively(scratch);
         }
-        return results.iterator();
+        return results;
     }
 
     /** Test hook: called with each row before its work (local mode runs tasks in the test's JVM). */
@@ -329,6 +340,11 @@ public final class BatchJob {
         List<Path> files = new ArrayList<>();
         for (String n : MediaWriter.numbered("sample", row.samples())) files.add(new Path(dir, format.fileName(n)));
         return files;
+    }
+
+    /** What a row's result names as its output: the transfer's file, or the generation's folder. */
+    private static Path output(BatchRow row, List<Path> dests) {
+        return row.isTransfer() ? dests.get(0) : dests.get(0).getParent();
     }
 
     /** Whether every output of {@code row} is there (in this format: another format's files do not count). */
@@ -345,7 +361,7 @@ public final class BatchJob {
         try {
             if (complete(row, out, format, conf)) {
                 return new RowResult(row.index(), row.name(), row.image(), row.driving(), RowResult.Status.SKIPPED, null,
-                        modelSeconds, 0, 0, 0, 0);
+                        modelSeconds, 0, 0, 0, 0, output(row, dests).toString(), dests.size());
             }
             java.nio.file.Path work = Files.createTempDirectory(scratch, "row-");
             try {
@@ -377,7 +393,7 @@ public final class BatchJob {
                 encode = seconds(t);
                 return new RowResult(row.index(), row.name(), row.image(), row.driving(),
                         published ? RowResult.Status.WRITTEN : RowResult.Status.SKIPPED, null, modelSeconds, decode, infer, encode,
-                        videos.get(0).frames());
+                        videos.get(0).frames(), output(row, dests).toString(), dests.size());
             } finally {
                 AtomicFiles.deleteRecursively(work);
             }
@@ -397,7 +413,7 @@ public final class BatchJob {
 
     private static RowResult failed(BatchRow row, String reason, double modelS, double decodeS, double inferS, double encodeS) {
         return new RowResult(row.index(), row.name(), row.image(), row.driving(), RowResult.Status.FAILED, reason,
-                modelS, decodeS, inferS, encodeS, 0);
+                modelS, decodeS, inferS, encodeS, 0, null, 0);
     }
 
     /** The failed rows: row number (from 0, after the header), output name, inputs and the reason. */

@@ -8,7 +8,6 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.dualmtgan.InvalidInputException;
-import org.dualmtgan.media.MediaWriter.OutputFormat;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -92,49 +91,22 @@ public final class DualMtganSpark {
         b.format = o.format;
         b.partitions = o.partitions;
         b.maxFailed = o.maxFailed;
-        String keyColumn = o.key != null ? o.key : has(rows, "name") ? "name" : null;
-        if (keyColumn != null && !has(rows, keyColumn)) throw new InvalidInputException("no key column '" + keyColumn + "' (columns: " + Arrays.toString(rows.columns()) + ")");
+        b.key = o.key != null ? o.key : has(rows, "name") ? "name" : null;
         org.apache.hadoop.conf.Configuration conf = spark.sparkContext().hadoopConfiguration();
         Path base = new Path(o.base != null ? o.base : System.getProperty("user.dir"));
         base = HadoopFiles.fs(base, conf).makeQualified(base);
-        // The key travels in the row order the job numbers rows in (the Dataset's order, collected once).
-        Dataset<Row> fixed = rows.cache();
-        List<String> keys = new ArrayList<>();
-        if (keyColumn != null) {
-            int i = Arrays.asList(fixed.columns()).indexOf(keyColumn);
-            for (Row r : fixed.collectAsList()) keys.add(r.isNullAt(i) ? null : String.valueOf(r.get(i)));
-        }
-        BatchJob.Summary s = BatchJob.execute(spark, fixed, base, b, java.nio.file.Path.of("(dataset)"));
-        fixed.unpersist();
-        OutputFormat format = OutputFormat.named(o.format);
-        Path out = HadoopFiles.fs(new Path(o.out), conf).makeQualified(new Path(o.out));
+        BatchJob.Summary s = BatchJob.execute(spark, rows, base, b, java.nio.file.Path.of("(dataset)"));
         List<Row> result = new ArrayList<>();
         for (RowResult r : s.rows()) {
-            boolean transfer = r.driving() != null;
-            String output = r.status() == RowResult.Status.FAILED ? null
-                    : (transfer ? new Path(out, format.fileName(r.name())) : new Path(out, r.name())).toString();
-            int videos = r.status() == RowResult.Status.FAILED ? 0 : transfer ? 1 : countSamples(output, conf, format);
-            result.add(RowFactory.create(r.index(), keyColumn == null ? null : keys.get((int) r.index()), r.name(), output,
-                    r.status().name().toLowerCase(Locale.ROOT), videos, r.frames(),
+            result.add(RowFactory.create(r.index(), s.keys().get((int) r.index()), r.name(), r.output(),
+                    r.status().name().toLowerCase(Locale.ROOT), r.videos(), r.frames(),
                     r.decodeSeconds() + r.inferSeconds() + r.encodeSeconds(), r.reason()));
         }
         return spark.createDataFrame(result, RESULTS);
     }
 
-    private static int countSamples(String folder, org.apache.hadoop.conf.Configuration conf, OutputFormat format) {
-        try {
-            Path p = new Path(folder);
-            String ext = format.fileName("x").substring(1);
-            int n = 0;
-            for (var st : HadoopFiles.fs(p, conf).listStatus(p)) if (st.getPath().getName().startsWith("sample-") && st.getPath().getName().endsWith(ext)) n++;
-            return n;
-        } catch (IOException e) {
-            return 0;
-        }
-    }
-
     private static boolean has(Dataset<Row> df, String column) {
-        for (String c : df.columns()) if (c != null && c.trim().equalsIgnoreCase(column)) return true;
+        for (String c : df.columns()) if (BatchJob.column(c).equals(BatchJob.column(column))) return true;
         return false;
     }
 }
