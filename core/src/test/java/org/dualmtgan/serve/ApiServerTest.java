@@ -678,6 +678,7 @@ class ApiServerTest {
             assertEquals("close", ok.headers().firstValue("Connection").orElse("").toLowerCase(Locale.ROOT));
             HttpResponse<byte[]> bad = post(busy, "/api/v1/generate", new Multi().file("image", "i.png", imagePng).field("n", "99"));
             assertEquals(400, bad.statusCode());
+            assertEquals("close", bad.headers().firstValue("Connection").orElse("").toLowerCase(Locale.ROOT), "an error closes it too");
             assertEquals(200, CLIENT.send(HttpRequest.newBuilder(uri(busy, "/api/v1/health")).build(), HttpResponse.BodyHandlers.ofByteArray()).statusCode());
             assertEquals(200, post(busy, "/api/v1/transfer", transferForm()).statusCode());
         }
