@@ -26,12 +26,25 @@ import java.util.concurrent.atomic.AtomicInteger;
  * comes from the next video of the epoch order (when the dataset has more than one).
  */
 public final class BatchLoader implements AutoCloseable {
-    /** Loader settings; {@code stride = 0} draws a stride in [1, maxStride] per clip. */
-    public record Options(int batch, int frames, int size, int stride, int maxStride, long seed, int threads, int prefetch) {
+    /**
+     * Loader settings; {@code stride = 0} draws a stride in [1, maxStride] per clip; {@code augment}
+     * (null: none) transforms each clip, seeded by the clip's global index like its start and stride.
+     */
+    public record Options(int batch, int frames, int size, int stride, int maxStride, long seed, int threads, int prefetch,
+                          Augment.Settings augment) {
         public Options {
             if (batch < 1) throw new IllegalArgumentException("batch must be >= 1");
             if (frames < 1) throw new IllegalArgumentException("frames must be >= 1");
             if (size < 1) throw new IllegalArgumentException("size must be >= 1");
+        }
+
+        public Options(int batch, int frames, int size, int stride, int maxStride, long seed, int threads, int prefetch) {
+            this(batch, frames, size, stride, maxStride, seed, threads, prefetch, null);
+        }
+
+        /** These options with {@code a} as the clips' augmentation (null: none). */
+        public Options withAugment(Augment.Settings a) {
+            return new Options(batch, frames, size, stride, maxStride, seed, threads, prefetch, a);
         }
 
         public static Options of(int batch, int frames, int size, long seed) {
@@ -42,6 +55,7 @@ public final class BatchLoader implements AutoCloseable {
     private static final long SALT_EPOCH = 0x5EEDL;
     private static final long SALT_CLIP = 0xC11FL;
     private static final long SALT_PAIR = 0xBA1FL;
+    private static final long SALT_AUGMENT = 0xA06EL;
 
     private final Dataset dataset;
     private final Options opts;
@@ -123,7 +137,10 @@ public final class BatchLoader implements AutoCloseable {
 
     private Video clip(int idx, long g) {
         SplittableRandom rng = new SplittableRandom(Datasets.mix(opts.seed() ^ SALT_CLIP) ^ Datasets.mix(g));
-        return dataset.clip(idx, opts.size(), sampler, rng);
+        Video v = dataset.clip(idx, opts.size(), sampler, rng);
+        if (opts.augment() == null) return v;
+        // Its own generator: turning augmentation on leaves every clip's frames and the pairing as they were.
+        return Augment.apply(v, opts.augment(), new SplittableRandom(Datasets.mix(opts.seed() ^ SALT_AUGMENT) ^ Datasets.mix(g)));
     }
 
     private int videoAt(long g) {

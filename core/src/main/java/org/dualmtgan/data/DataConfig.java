@@ -26,6 +26,8 @@ public class DataConfig {
     public int maxStride = 1;
     /** Train/test split. */
     public SplitConfig split = new SplitConfig();
+    /** Per-clip augmentation of training clips (null: none); held-out clips are never augmented. */
+    public Augment.Settings augment;
     /** Memory budget for decoded videos kept between epochs, in MiB. */
     public int cacheMiB = 2048;
 
@@ -42,6 +44,7 @@ public class DataConfig {
         if (stride == 0 && maxStride < 1) throw new InvalidInputException("data.maxStride must be >= 1");
         Layout.parse(layout);
         split.validate();
+        if (augment != null) augment.validate();
     }
 
     /**

@@ -294,7 +294,7 @@ public final class Trainer {
             }
             sessionStart = System.nanoTime();
             SampleSheet sheet;
-            try (BatchLoader loader = new BatchLoader(dataset, loaderOptions(cfg, t.seed, t.threads))) {
+            try (BatchLoader loader = new BatchLoader(dataset, loaderOptions(cfg, t.seed, t.threads).withAugment(cfg.data.augment))) {
                 sheet = sampleSheet();
                 boolean stopped = false;
                 while (done < t.steps) {
