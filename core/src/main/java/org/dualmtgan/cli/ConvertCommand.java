@@ -1,6 +1,7 @@
 package org.dualmtgan.cli;
 
 import org.dualmtgan.InvalidInputException;
+import org.dualmtgan.media.FaceBox;
 import org.dualmtgan.media.MediaReader;
 import org.dualmtgan.media.MediaWriter;
 import org.dualmtgan.media.MediaWriter.OutputFormat;
@@ -41,7 +42,8 @@ public final class ConvertCommand implements Callable<Integer> {
             description = "Keep at most the first T frames after --every (0: all).")
     int frames;
 
-    @Option(names = "--crop", paramLabel = "x,y,w,h", description = "Crop this rectangle (default: the centred square).")
+    @Option(names = "--crop", paramLabel = "x,y,w,h|face",
+            description = "Crop this rectangle (default: the centred square); 'face': the square around the clip's face, found by skin colour and motion (docs/media.md).")
     String crop;
 
     @Option(names = "--no-crop", description = "Keep the whole frame (stretched to the square size when --size is set).")
@@ -80,8 +82,14 @@ public final class ConvertCommand implements Callable<Integer> {
         }
         Preprocess.Builder pre = Preprocess.builder().size(size).every(every).frames(frames);
         if (noCrop) pre.crop(Preprocess.Crop.none());
-        else if (crop != null) pre.crop(Preprocess.Crop.parse(crop));
         long t0 = System.nanoTime();
+        if (crop != null && crop.trim().equalsIgnoreCase("face")) {
+            Preprocess.Crop face = FaceBox.cropOf(input, readLayout, 10, FaceBox.MARGIN);
+            spec.commandLine().getOut().printf(Locale.ROOT, "face crop %s (--crop %s repeats it)%n", face, face);
+            pre.crop(face);
+        } else if (crop != null) {
+            pre.crop(Preprocess.Crop.parse(crop));
+        }
         Video v = MediaReader.readVideo(input, readLayout, pre.build());
         if (fps != null) v = v.withFps(fps);
         MediaWriter.write(v, out, outFormat);
