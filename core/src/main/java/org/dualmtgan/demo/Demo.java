@@ -43,7 +43,11 @@ public final class Demo {
             new Scene("faces-64", "Synthetic faces (held-out identities and expressions)",
                     "faces-still.png", "a held-out synthetic face",
                     "faces-0.png", "another face's expressions",
-                    "faces-1.png", "a third face's expressions"));
+                    "faces-1.png", "a third face's expressions"),
+            new Scene("portraits-64", "Real faces (a painted portrait driven by held-out talking heads)",
+                    "portraits-still.png", "a portrait photo (Mona Lisa, cropped)",
+                    "portraits-d3.png", "held-out talking head d3",
+                    "portraits-d12.png", "held-out talking head d12"));
 
     /** What to run. */
     public static final class Options {

@@ -69,4 +69,9 @@ class EngineThreadsTest {
     void facesBytesDoNotDependOnTheEngineThreads() {
         sameBytesAtEveryThreadCount("faces-64", "faces-still.png", "faces-0.png");
     }
+
+    @Test
+    void portraitsBytesDoNotDependOnTheEngineThreads() {
+        sameBytesAtEveryThreadCount("portraits-64", "portraits-still.png", "portraits-d3.png");
+    }
 }
