@@ -1,7 +1,7 @@
 package org.dualmtgan.cli;
 
 import org.dualmtgan.InvalidInputException;
-import org.dualmtgan.train.Ablation;
+import org.dualmtgan.eval.Ablation;
 import org.dualmtgan.eval.EvalReport;
 import org.dualmtgan.eval.EvalResult;
 import org.dualmtgan.eval.Evaluation;

@@ -4,7 +4,7 @@ import org.dualmtgan.animate.BundledModels;
 import org.dualmtgan.run.Checkpoint;
 import org.dualmtgan.run.CheckpointInfo;
 import org.dualmtgan.run.ModelSummary;
-import org.dualmtgan.train.ModelBundle;
+import org.dualmtgan.animate.ModelBundle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;

@@ -191,9 +191,9 @@ public final class MotionFit {
 
     /** The image-level held-out scores of the fitted model (heldout.csv's columns) into motion-heldout.csv. */
     private static void imageScores(TrainConfig cfg, DualMtgan model, Path run, TrainingProgress progress) throws IOException {
-        HeldOutEvaluation eval;
+        HeldOut eval;
         try {
-            eval = HeldOutEvaluation.of(cfg);
+            eval = HeldOut.of(cfg);
         } catch (InvalidInputException e) {
             progress.message("warning: no held-out evaluation of the motion prior (" + e.getMessage() + ")");
             return;
@@ -206,9 +206,9 @@ public final class MotionFit {
         progress.message(String.format(Locale.ROOT,
                 "held-out with the fitted prior (%d clips): reconstruction SSIM %.4f (copy %.4f), best-of-%d %.4f, mean %.4f,"
                         + " div-1-ssim %.4f, latent transfer %.4f, KL %.2f nats",
-                eval.clips(), r.get(HeldOutEvaluation.REC), r.get(HeldOutEvaluation.COPY), cfg.train.evalSamples,
-                r.get(HeldOutEvaluation.BEST), r.get(HeldOutEvaluation.MEAN), r.get(HeldOutEvaluation.DIV),
-                r.get(HeldOutEvaluation.LATENT), r.get(HeldOutEvaluation.KL)));
+                eval.clips(), r.get(HeldOut.REC), r.get(HeldOut.COPY), cfg.train.evalSamples,
+                r.get(HeldOut.BEST), r.get(HeldOut.MEAN), r.get(HeldOut.DIV),
+                r.get(HeldOut.LATENT), r.get(HeldOut.KL)));
     }
 
     /** The split's held-out subset, train.evalData's videos instead when set, or null when there are none. */

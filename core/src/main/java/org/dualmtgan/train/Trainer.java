@@ -238,7 +238,7 @@ public final class Trainer {
         /** Held-out scores (heldout.csv) and KL per latent dimension (heldout-kl.csv), when train.evalEvery > 0. */
         final LossLog heldOutLog;
         final LossLog klLog;
-        HeldOutEvaluation heldOut;
+        HeldOut heldOut;
         /** Set when the config's split has no held-out clips to score: the run goes on without evaluating. */
         boolean heldOutUnavailable;
         /** Best held-out reconstruction SSIM so far (from heldout.csv on resume), the score of best.ckpt. */
@@ -272,8 +272,8 @@ public final class Trainer {
             }
             this.heldOutLog = done > 0 ? LossLog.resume(run.resolve(HELD_OUT_CSV), done) : LossLog.create(run.resolve(HELD_OUT_CSV));
             this.klLog = done > 0 ? LossLog.resume(run.resolve(HELD_OUT_KL_CSV), done) : LossLog.create(run.resolve(HELD_OUT_KL_CSV));
-            if (heldOutLog.terms().contains(HeldOutEvaluation.REC) && Files.exists(run.resolve("checkpoints").resolve(BEST))) {
-                for (int r = 0; r < heldOutLog.rows(); r++) bestScore = Math.max(bestScore, heldOutLog.value(r, HeldOutEvaluation.REC));
+            if (heldOutLog.terms().contains(HeldOut.REC) && Files.exists(run.resolve("checkpoints").resolve(BEST))) {
+                for (int r = 0; r < heldOutLog.rows(); r++) bestScore = Math.max(bestScore, heldOutLog.value(r, HeldOut.REC));
             }
             if (done > 0) {
                 List<Path> cks = listCheckpoints(run.resolve("checkpoints"));
@@ -402,7 +402,7 @@ public final class Trainer {
         void evaluateHeldOut() throws IOException {
             if (heldOut == null) {
                 try {
-                    heldOut = HeldOutEvaluation.of(cfg);
+                    heldOut = HeldOut.of(cfg);
                 } catch (InvalidInputException e) {
                     opts.progress.message("warning: no held-out evaluation (" + e.getMessage() + ")");
                     heldOutUnavailable = true;
@@ -410,7 +410,7 @@ public final class Trainer {
                 }
             }
             long start = System.nanoTime();
-            HeldOutEvaluation.Scores scores = null;
+            HeldOut.Scores scores = null;
             // A failed pass is retried once: the engine's rare reads of freed memory (docs/training.md,
             // Reproducibility) can fail one pass; a second failure skips this evaluation, not the run.
             for (int attempt = 1; scores == null; attempt++) {
@@ -437,10 +437,10 @@ public final class Trainer {
             opts.progress.message(String.format(Locale.ROOT,
                     "held-out at step %d (%d clips, %.1f s): reconstruction SSIM %.4f (copy %.4f), best-of-%d %.4f, mean %.4f,"
                             + " div-1-ssim %.4f, moving ratio %.3f, latent transfer %.4f, KL %.2f nats in %d active dims%s",
-                    done, heldOut.clips(), (System.nanoTime() - start) / 1e9, r.get(HeldOutEvaluation.REC), r.get(HeldOutEvaluation.COPY),
-                    t.evalSamples, r.get(HeldOutEvaluation.BEST), r.get(HeldOutEvaluation.MEAN), r.get(HeldOutEvaluation.DIV),
-                    r.get(HeldOutEvaluation.MOVING), r.get(HeldOutEvaluation.LATENT),
-                    r.get(HeldOutEvaluation.KL), r.get(HeldOutEvaluation.ACTIVE).intValue(), better ? "; new best" : ""));
+                    done, heldOut.clips(), (System.nanoTime() - start) / 1e9, r.get(HeldOut.REC), r.get(HeldOut.COPY),
+                    t.evalSamples, r.get(HeldOut.BEST), r.get(HeldOut.MEAN), r.get(HeldOut.DIV),
+                    r.get(HeldOut.MOVING), r.get(HeldOut.LATENT),
+                    r.get(HeldOut.KL), r.get(HeldOut.ACTIVE).intValue(), better ? "; new best" : ""));
             if (better) {
                 bestScore = scores.reconstruction();
                 writeCheckpoint(run.resolve("checkpoints").resolve(BEST));

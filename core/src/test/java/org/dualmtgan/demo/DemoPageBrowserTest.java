@@ -1,7 +1,7 @@
 package org.dualmtgan.demo;
 
 import org.dualmtgan.animate.TinyModel;
-import org.dualmtgan.train.ModelBundle;
+import org.dualmtgan.animate.ModelBundle;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.JavascriptExecutor;

@@ -7,7 +7,7 @@ import org.dualmtgan.cli.CliRun.Result;
 import org.dualmtgan.model.ModelConfig;
 import org.dualmtgan.run.Checkpoint;
 import org.dualmtgan.run.TrainConfig;
-import org.dualmtgan.train.Ablation;
+import org.dualmtgan.eval.Ablation;
 import org.dualmtgan.train.Trainer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -163,7 +163,7 @@ class MotionFitTest {
         assertTrue(rows.get(0).startsWith("step,wall_seconds,L_traj,L_KL,G_total,heldout_posterior_l1,heldout_best_l1,heldout_mean_l1,heldout_kl_nats"), rows.get(0));
         assertEquals(7, rows.size(), rows.toString());
         assertTrue(Files.isRegularFile(run.resolve("motion-heldout.csv")));
-        assertTrue(Files.readAllLines(run.resolve("motion-heldout.csv")).get(0).contains(HeldOutEvaluation.LATENT));
+        assertTrue(Files.readAllLines(run.resolve("motion-heldout.csv")).get(0).contains(HeldOut.LATENT));
 
         // Only the prior differs from best.ckpt.
         try (NDManager m = NDManager.newBaseManager();

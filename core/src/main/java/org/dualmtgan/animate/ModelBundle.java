@@ -1,12 +1,10 @@
-package org.dualmtgan.train;
+package org.dualmtgan.animate;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import org.dualmtgan.InvalidInputException;
-import org.dualmtgan.animate.Animator;
-import org.dualmtgan.animate.BundledModels;
 import org.dualmtgan.media.Video;
 import org.dualmtgan.run.Checkpoint;
 import org.dualmtgan.run.CheckpointInfo;
@@ -66,9 +64,9 @@ public final class ModelBundle {
     public static Result bundleRun(Path runDir, String name, Path modelsDir, List<Path> evalTables, boolean keepResume,
             String notes) throws IOException {
         Path latest = ModelSummary.resolve(runDir);
-        Path best = runDir.resolve("checkpoints").resolve(org.dualmtgan.train.Trainer.BEST);
+        Path best = runDir.resolve("checkpoints").resolve(org.dualmtgan.run.RunFolder.BEST);
         // The motion prior stage's result is best.ckpt with its prior refitted: the run's model when present.
-        Path motion = runDir.resolve("checkpoints").resolve(org.dualmtgan.train.MotionFit.MOTION);
+        Path motion = runDir.resolve("checkpoints").resolve(org.dualmtgan.run.RunFolder.MOTION);
         Path weights = Files.isRegularFile(motion) ? motion : Files.isRegularFile(best) ? best : latest;
         Path heldOut = runDir.resolve("heldout.csv");
         Result r = bundle(weights, latest, Files.isRegularFile(heldOut) ? heldOut : null, name, modelsDir, evalTables, keepResume, notes);

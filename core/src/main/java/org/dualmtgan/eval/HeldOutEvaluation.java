@@ -1,17 +1,14 @@
-package org.dualmtgan.train;
+package org.dualmtgan.eval;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import org.dualmtgan.animate.Animator;
-import org.dualmtgan.eval.Diversity;
-import org.dualmtgan.eval.EvalData;
-import org.dualmtgan.eval.EvalResult;
-import org.dualmtgan.eval.Evaluation;
 import org.dualmtgan.media.Video;
 import org.dualmtgan.model.DualMtgan;
 import org.dualmtgan.model.Losses;
 import org.dualmtgan.run.TrainConfig;
+import org.dualmtgan.train.HeldOut;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -19,28 +16,23 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The held-out evaluation a run does every {@code train.evalEvery} steps, so the run can keep the
- * checkpoint that scores best and a collapsed motion code shows while it trains. On the test subset
- * of the config's split (the same clips every time), through the project's own protocols
- * ({@link Evaluation}): reconstruction SSIM against copying the first frame, best-of-N and
- * mean-of-N SSIM of stochastic samples conditioned on frame 1, their diversity (div-1-ssim), and
- * the KL of E_M's posterior on those clips, in total and per latent dimension.
+ * The held-out evaluation of a training run ({@link HeldOut}): on the test subset of the config's
+ * split (the same clips every time), through the project's own protocols ({@link Evaluation}):
+ * reconstruction SSIM against copying the first frame, the moving-pixel ratio, transfer through the
+ * latent, best-of-N and mean-of-N SSIM of stochastic samples conditioned on frame 1, their
+ * diversity (div-1-ssim), and the KL of E_M's posterior on those clips, in total and per latent
+ * dimension. Training finds it as a service ({@link Provider}).
  */
-public final class HeldOutEvaluation {
-    /** Column names of {@code heldout.csv}. */
-    public static final String REC = "rec_ssim";
-    public static final String COPY = "copy_ssim";
-    public static final String BEST = "best_ssim";
-    public static final String MEAN = "mean_ssim";
-    public static final String DIV = "div_1_ssim";
-    public static final String KL = "kl_nats";
-    /** Moving-pixel L1 of the reconstruction over the copy's ({@link Evaluation#movingRatio}): about 0.7 fades, well under 0.5 moves. */
-    public static final String MOVING = "moving_ratio";
-    /** Transfer through the latent: each clip rendered from R(mu(E_M(V))) from its first frame, SSIM on frames 1..T-1. */
-    public static final String LATENT = "latent_ssim";
-    /** Latent dimensions whose KL exceeds {@link #ACTIVE_NATS}: the ones that carry information. */
-    public static final String ACTIVE = "kl_active_dims";
+public final class HeldOutEvaluation implements HeldOut {
     static final double ACTIVE_NATS = 0.05;
+
+    /** The service training uses to make this evaluation without depending on this package. */
+    public static final class Provider implements HeldOut.Factory {
+        @Override
+        public HeldOut create(TrainConfig cfg) {
+            return of(cfg);
+        }
+    }
 
     private final List<EvalData.Clip> clips;
     private final int samples;
@@ -67,11 +59,12 @@ public final class HeldOutEvaluation {
         return new HeldOutEvaluation(c.clips(), cfg.train.evalSamples, cfg.train.seed);
     }
 
+    @Override
     public int clips() {
         return clips.size();
     }
 
-    /** The scores of {@code model} as it is now: the {@code heldout.csv} columns, then KL per dimension. */
+    @Override
     public Scores run(DualMtgan model) {
         Animator view = Animator.view(model, null);
         Evaluation.Options o = new Evaluation.Options();
@@ -100,13 +93,6 @@ public final class HeldOutEvaluation {
         Map<String, Float> dims = new LinkedHashMap<>();
         for (int i = 0; i < perDim.length; i++) dims.put("kl_" + i, (float) perDim[i]);
         return new Scores(row, dims);
-    }
-
-    /** The row of {@code heldout.csv} and of {@code heldout-kl.csv}. */
-    public record Scores(Map<String, Float> row, Map<String, Float> klPerDimension) {
-        public float reconstruction() {
-            return row.get(REC);
-        }
     }
 
     /** KL(q(z|V) || N(0, I)) per latent dimension, averaged over the held-out clips (windows of T frames). */

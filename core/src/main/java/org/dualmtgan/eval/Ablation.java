@@ -1,11 +1,7 @@
-package org.dualmtgan.train;
+package org.dualmtgan.eval;
 
 import org.dualmtgan.InvalidInputException;
 import org.dualmtgan.animate.Animator;
-import org.dualmtgan.eval.EvalData;
-import org.dualmtgan.eval.EvalReport;
-import org.dualmtgan.eval.EvalResult;
-import org.dualmtgan.eval.Evaluation;
 import org.dualmtgan.model.ModelConfig;
 import org.dualmtgan.run.Checkpoint;
 import org.dualmtgan.run.TrainConfig;
