@@ -4,11 +4,13 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
-import java.util.stream.Stream;
+import java.nio.file.attribute.BasicFileAttributes;
 
 /**
  * Outputs are written under a temporary name next to their destination and renamed into place
@@ -92,15 +94,31 @@ public final class AtomicFiles {
         }
     }
 
-    /** Deletes a file or a folder tree; missing is fine. */
+    /**
+     * Deletes a file or a folder tree; missing is fine, and so is a file that another thread deletes
+     * while the tree is walked (a job's worker removing its inputs while the server closes the job).
+     */
     public static void deleteRecursively(Path p) {
-        if (p == null || !Files.exists(p)) return;
-        try (Stream<Path> s = Files.walk(p)) {
-            s.sorted(Comparator.reverseOrder()).forEach(q -> {
-                try {
-                    Files.deleteIfExists(q);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
+        if (p == null) return;
+        try {
+            Files.walkFileTree(p, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                    Files.deleteIfExists(file);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+                    if (e instanceof NoSuchFileException) return FileVisitResult.CONTINUE; // gone already
+                    throw e;
+                }
+
+                @Override
+                public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+                    if (e != null && !(e instanceof NoSuchFileException)) throw e;
+                    Files.deleteIfExists(dir);
+                    return FileVisitResult.CONTINUE;
                 }
             });
         } catch (IOException e) {
