@@ -24,8 +24,6 @@ import java.util.Map;
  * dimension. Training finds it as a service ({@link Provider}).
  */
 public final class HeldOutEvaluation implements HeldOut {
-    static final double ACTIVE_NATS = 0.05;
-
     /** The service training uses to make this evaluation without depending on this package. */
     public static final class Provider implements HeldOut.Factory {
         @Override

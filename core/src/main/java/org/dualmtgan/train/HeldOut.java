@@ -25,8 +25,9 @@ public interface HeldOut {
     String MOVING = "moving_ratio";
     /** Transfer through the latent: each clip rendered from R(mu(E_M(V))) from its first frame, SSIM on frames 1..T-1. */
     String LATENT = "latent_ssim";
-    /** Latent dimensions whose KL exceeds 0.05 nats: the ones that carry information. */
+    /** Latent dimensions whose KL exceeds {@link #ACTIVE_NATS}: the ones that carry information. */
     String ACTIVE = "kl_active_dims";
+    double ACTIVE_NATS = 0.05;
 
     /** How many held-out clips are scored. */
     int clips();
