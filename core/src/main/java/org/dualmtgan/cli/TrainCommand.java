@@ -55,6 +55,14 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "K", description = "Run seed, overriding train.seed.")
     Long seed;
 
+    @Option(names = "--eval-every", paramLabel = "N",
+            description = "Held-out evaluation every N steps and at the last, overriding train.evalEvery; 0: none (no best.ckpt).")
+    Integer evalEvery;
+
+    @Option(names = "--eval-clips", paramLabel = "N",
+            description = "Held-out clips each evaluation scores, overriding train.evalClips (a quick run: fewer).")
+    Integer evalClips;
+
     @Option(names = "--resume-from", paramLabel = "CKPT",
             description = {"Continue from this training checkpoint (for example a bundled model's",
                     "models/NAME/resume.ckpt): it is copied into OUT/checkpoints, then the run resumes."})
@@ -95,6 +103,8 @@ public final class TrainCommand implements Callable<Integer> {
         if (motionSteps != null) cfg.train.motionSteps = motionSteps;
         if (batch != null) cfg.train.batch = batch;
         if (seed != null) cfg.train.seed = seed;
+        if (evalEvery != null) cfg.train.evalEvery = evalEvery;
+        if (evalClips != null) cfg.train.evalClips = evalClips;
         cfg.validate();
         if (cfg.data.path == null || cfg.data.path.isBlank()) {
             throw new InvalidInputException(config, "data.path is not set: give --data DIR");

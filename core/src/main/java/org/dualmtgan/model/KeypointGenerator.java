@@ -36,7 +36,7 @@ public final class KeypointGenerator extends ModelBlock {
         int depth = cfg.encoderDepth();
         int[] ch = new int[depth];
         for (int i = 0; i < depth; i++) ch[i] = DownStack.levelChannels(cfg.width, i);
-        dense = addChildBlock("dense", new DenseMotion(cfg.width, cfg.keypoints));
+        dense = addChildBlock("dense", new DenseMotion(cfg.width, cfg.keypoints, (float) cfg.localAffine));
         // From the 4 px skip up: each stage upsamples, then the warped skip of its scale joins.
         ups.add(addChildBlock("up" + (depth - 1), ConvNormAct.up(ch[depth - 1], ch[depth - 2])));
         for (int i = depth - 2; i >= 1; i--) ups.add(addChildBlock("up" + i, ConvNormAct.up(2 * ch[i], ch[i - 1])));

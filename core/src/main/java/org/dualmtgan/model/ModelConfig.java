@@ -100,6 +100,14 @@ public class ModelConfig {
     public double recMotionWeight = 0;
     /** Equivariance of the keypoints under a random affine warp (keypoint motion). */
     public double lambdaEq = 10;
+    /**
+     * Local affine candidate flows of the dense motion (keypoint motion), as a neighbourhood scale
+     * in normalised units: candidate k maps the driving frame to the source by the affine map that
+     * best carries the keypoints near kp_drv_k (Gaussian weights of this width) onto theirs, centred
+     * on keypoint k, so a head that tilts is rotated as a whole instead of shifted piece by piece
+     * (0: translations only, Monkey-Net's candidates).
+     */
+    public double localAffine = 0;
     /** L1 of R(z, kp^1) against the clip's keypoint displacements (keypoint motion; the trajectory VAE's reconstruction). */
     public double lambdaTraj = 10;
     /** Latent regression || E_M(V~y,s) - z_s ||_1 (METHOD.md "optional latent regression"). */
@@ -205,6 +213,8 @@ public class ModelConfig {
         }
         weight("klFreeBits", klFreeBits);
         weight("recMotionWeight", recMotionWeight);
+        if (!(localAffine >= 0 && localAffine <= 10)) throw new InvalidInputException("model config: localAffine must be in [0, 10], got " + localAffine);
+        if (localAffine > 0 && !keypointMotion()) throw new InvalidInputException("model config: localAffine needs motion \"keypoints\"");
         if (!(motionInputGain > 0 && motionInputGain <= 100)) {
             throw new InvalidInputException("model config: motionInputGain must be in (0, 100], got " + motionInputGain);
         }
@@ -243,7 +253,7 @@ public class ModelConfig {
         c.motionInputGain = motionInputGain;
         c.motion = motion; c.keypoints = keypoints; c.pairs = pairs; c.trajectoryHidden = trajectoryHidden;
         c.trajectoryPrior = trajectoryPrior;
-        c.lambdaEq = lambdaEq; c.lambdaTraj = lambdaTraj;
+        c.lambdaEq = lambdaEq; c.lambdaTraj = lambdaTraj; c.localAffine = localAffine;
         c.warmupSteps = warmupSteps; c.rampSteps = rampSteps;
         c.lr = lr; c.beta1 = beta1; c.beta2 = beta2; c.eps = eps;
         return c;

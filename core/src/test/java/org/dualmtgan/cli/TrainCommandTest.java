@@ -56,7 +56,7 @@ class TrainCommandTest {
         Files.writeString(config, text);
         run = shared.resolve("runs/tiny");
         Outcome o = cli("train", "--config", config.toString(), "--data", data().toString(), "--out", run.toString(),
-                "--steps", "4", "--seed", "5");
+                "--steps", "4", "--seed", "5", "--eval-every", "0", "--eval-clips", "3");
         assertEquals(0, o.code(), o.err());
         trainOut = o.out();
     }
@@ -71,6 +71,7 @@ class TrainCommandTest {
         JsonNode cfg = new ObjectMapper().readTree(run.resolve("config.json").toFile());
         assertEquals(4, cfg.at("/train/steps").asLong(), "command-line values override the config");
         assertEquals(5, cfg.at("/train/seed").asLong());
+        assertEquals(3, cfg.at("/train/evalClips").asLong(), "--eval-clips overrides train.evalClips");
         assertEquals(data().toAbsolutePath().normalize().toString(), cfg.at("/data/path").asText());
 
         assertTrue(Files.isRegularFile(run.resolve("checkpoints/step-00000002.ckpt")));
@@ -173,6 +174,14 @@ class TrainCommandTest {
                 "--out", dir.resolve("z").toString(), "--resume");
         assertEquals(2, resumeNothing.code());
         assertTrue(resumeNothing.err().contains("no checkpoint to resume from"), resumeNothing.err());
+        Outcome badClips = cli("train", "--config", "configs/tiny.json", "--data", data().toString(),
+                "--out", dir.resolve("c").toString(), "--eval-clips", "-1");
+        assertEquals(2, badClips.code());
+        assertTrue(badClips.err().contains("train.evalClips"), badClips.err());
+        Outcome badEvery = cli("train", "--config", "configs/tiny.json", "--data", data().toString(),
+                "--out", dir.resolve("e").toString(), "--eval-every", "-5");
+        assertEquals(2, badEvery.code());
+        assertTrue(badEvery.err().contains("train.evalEvery"), badEvery.err());
         Outcome badDevice = cli("train", "--config", "configs/tiny.json", "--device", "tpu");
         assertEquals(2, badDevice.code());
         if (Engine.getInstance().getGpuCount() == 0) {

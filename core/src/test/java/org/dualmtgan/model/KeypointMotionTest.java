@@ -123,6 +123,68 @@ class KeypointMotionTest {
     }
 
     @Test
+    void localAffineCandidatesAreTranslationsForATranslationAndRotateForARotation() {
+        // Five keypoints on a face-sized cross, all moved by one translation: every local affine map
+        // is the identity, so the candidates are the translation candidates.
+        float[] drv = {0f, 0f, 0.3f, 0f, -0.3f, 0f, 0f, 0.3f, 0f, -0.3f};
+        NDArray kpDrv = manager.create(drv, new Shape(1, 5, 2));
+        NDArray shifted = kpDrv.add(manager.create(new float[] {0.1f, -0.05f}, new Shape(1, 1, 2)));
+        NDArray[] plain = DenseMotion.candidates(shifted, kpDrv, 9);
+        NDArray[] affine = DenseMotion.affineCandidates(shifted, kpDrv, 9, 0.4f);
+        assertTrue(plain[0].sub(affine[0]).abs().max().getFloat() < 1e-5, "x of a translation");
+        assertTrue(plain[1].sub(affine[1]).abs().max().getFloat() < 1e-5, "y of a translation");
+        // The same keypoints turned by 10 degrees about the centre: candidate k agrees with the
+        // translation at its keypoint and rotates around it (within the ridge's pull towards I),
+        // where the translation candidate does not rotate at all.
+        double t = Math.toRadians(10);
+        float[] src = new float[drv.length];
+        for (int i = 0; i < drv.length; i += 2) {
+            src[i] = (float) (Math.cos(t) * drv[i] - Math.sin(t) * drv[i + 1]);
+            src[i + 1] = (float) (Math.sin(t) * drv[i] + Math.cos(t) * drv[i + 1]);
+        }
+        NDArray kpSrc = manager.create(src, new Shape(1, 5, 2));
+        affine = DenseMotion.affineCandidates(kpSrc, kpDrv, 9, 10f);
+        plain = DenseMotion.candidates(kpSrc, kpDrv, 9);
+        // Candidate 1 (keypoint 0 at the centre), grid corner (row 0, column 8) = (1, -1): rotated by t.
+        float rx = (float) (Math.cos(t) * 1 + Math.sin(t) * 1);
+        float ry = (float) (Math.sin(t) * 1 - Math.cos(t) * 1);
+        assertEquals(rx, affine[0].getFloat(0, 1, 0, 8), 0.03f);
+        assertEquals(ry, affine[1].getFloat(0, 1, 0, 8), 0.03f);
+        assertEquals(1f, plain[0].getFloat(0, 1, 0, 8), 1e-6f, "the translation candidate keeps the corner");
+        // Near its own keypoint (keypoint 1, driving (0.3, 0)) the candidate is the source keypoint
+        // plus the rotated offset: checked at the grid point (0.25, 0) (row 4, column 5).
+        float ax = affine[0].getFloat(0, 2, 4, 5);
+        assertEquals(src[2] + Math.cos(t) * (0.25f - 0.3f), ax, 0.01f);
+        // Candidate 0 is the identity in both.
+        assertEquals(-1f, affine[0].getFloat(0, 0, 3, 0), 1e-6f);
+        assertEquals(0f, affine[1].getFloat(0, 0, 4, 7), 1e-6f);
+    }
+
+    @Test
+    void aLocalAffineModelKeepsTheTranslationModelsParametersAndGivesTheSourceBackForEqualKeypoints() {
+        ModelConfig plain = tinyConfig();
+        ModelConfig affine = tinyConfig();
+        affine.localAffine = 0.4;
+        try (NDManager m = manager.newSubManager();
+             DualMtgan a = DualMtgan.create(plain, m, 3);
+             DualMtgan b = DualMtgan.create(affine, m, 3)) {
+            // Same parameters, same shapes: a translation model's checkpoint resumes as a local affine one.
+            Map<String, NDArray> pa = a.allParameters();
+            Map<String, NDArray> pb = b.allParameters();
+            assertEquals(pa.keySet(), pb.keySet());
+            for (String k : pa.keySet()) assertEquals(pa.get(k).getShape(), pb.get(k).getShape(), k);
+            NDArray image = random(m, 1, 2, 3, 32, 32);
+            NDArray kp = b.detectKeypoints(image);
+            NDArray flow = b.keypointGenerator().denseMotion().flow(image, kp, kp, false).get(0);
+            NDArray grid = Keypoints.axis(m, 16);
+            assertTrue(flow.get(":, 0").sub(grid.reshape(1, 1, 16)).abs().max().getFloat() < 1e-5);
+            assertTrue(flow.get(":, 1").sub(grid.reshape(1, 16, 1)).abs().max().getFloat() < 1e-5);
+        }
+        affine.localAffine = -1;
+        assertThrows(org.dualmtgan.InvalidInputException.class, affine::validate);
+    }
+
+    @Test
     void relativeModeAddsTheDrivingDisplacementsToTheTargetKeypoints() {
         NDArray target = manager.create(new float[] {0.1f, 0.2f, -0.3f, 0.4f}, new Shape(1, 2, 2));
         // Driving keypoints at t = 0 and t = 1; displacements from t = 0.
