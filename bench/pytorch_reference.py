@@ -36,7 +36,7 @@ MODEL_DEFAULTS = dict(size=64, frames=16, width=32, contentDim=128, motionDim=32
                       lr=2e-4, beta1=0.5, beta2=0.999, eps=1e-8, klFreeBits=0, recMotionWeight=0,
                       logvarOffset=0, warpPyramid=0, motionInputGain=1,
                       motion="latent", keypoints=10, pairs=4, trajectoryHidden=128, lambdaEq=10,
-                      lambdaTraj=10, trajectoryPrior="standard")
+                      lambdaTraj=10, trajectoryPrior="standard", localAffine=0)
 
 # Generator's warp decoder constants (model/Generator.java).
 FLOW_GAIN = 1.0 / 20
