@@ -16,7 +16,8 @@ import ai.djl.util.PairList;
  * K + 1 candidate flows: the identity (background) and, for keypoint k, the translation taking
  * kp_drv_k to kp_src_k, or with a {@code localAffine} scale the affine map centred on kp_drv_k
  * that best carries its neighbours onto theirs (FOMM's first-order term, its Jacobians read from
- * the keypoints' configuration instead of a second head, so the motion code stays K points). The network sees, per candidate, the difference of Gaussian heatmaps
+ * the keypoints' configuration instead of a second head, so the motion code stays K points).
+ * The network sees, per candidate, the difference of Gaussian heatmaps
  * (driving - source; zeros for the background) and the source warped by that candidate, and
  * predicts softmax weights over the candidates: flow = sum_k w_k flow_k. Its occlusion head starts
  * at zero weights with a +3 logit ({@link #OCCLUSION_LOGIT}), so an untrained model occludes nothing.
@@ -38,10 +39,6 @@ public final class DenseMotion extends ModelBlock {
     private final ConvNormAct up;
     private final Conv weights;
     private final Conv occlusion;
-
-    public DenseMotion(int width, int keypoints) {
-        this(width, keypoints, 0f);
-    }
 
     /** {@code localAffine}: the neighbourhood scale of the local affine candidates (0: translations). */
     public DenseMotion(int width, int keypoints, float localAffine) {
@@ -113,17 +110,17 @@ public final class DenseMotion extends ModelBlock {
         NDArray a01 = q01.mul(p00).sub(q00.mul(p01)).div(det).clip(-AFFINE_BOUND, AFFINE_BOUND);
         NDArray a10 = q10.mul(p11).sub(q11.mul(p01)).div(det).clip(-AFFINE_BOUND, AFFINE_BOUND);
         NDArray a11 = q11.mul(p00).sub(q10.mul(p01)).div(det).clip(-AFFINE_BOUND, AFFINE_BOUND);
-        // Candidate 0, the identity: A = I about the origin, no shift.
+        // Candidate 0, the identity: A = I about the origin, no shift; per candidate (N, K + 1, 1, 1).
         NDArray zero = m.zeros(new Shape(b, 1));
         NDArray one = m.ones(new Shape(b, 1));
-        NDArray[] x = {zero.concat(sx, 1), zero.concat(dx, 1), one.concat(a00, 1), zero.concat(a01, 1)};
-        NDArray[] y = {zero.concat(sy, 1), zero.concat(dy, 1), zero.concat(a10, 1), one.concat(a11, 1)};
+        NDArray srcX = grid(zero.concat(sx, 1));
+        NDArray srcY = grid(zero.concat(sy, 1));
         NDArray g = Keypoints.axis(m, n);
-        NDArray ex = g.reshape(1, 1, 1, n).sub(grid(x[1]));
-        NDArray ey = g.reshape(1, 1, n, 1).sub(grid(y[1]));
+        NDArray ex = g.reshape(1, 1, 1, n).sub(grid(zero.concat(dx, 1))); // z - kp_drv_k, x
+        NDArray ey = g.reshape(1, 1, n, 1).sub(grid(zero.concat(dy, 1))); // z - kp_drv_k, y
         Shape out = new Shape(b, k + 1, n, n);
-        NDArray fx = grid(x[0]).add(grid(x[2]).mul(ex)).add(grid(x[3]).mul(ey)).broadcast(out);
-        NDArray fy = grid(y[0]).add(grid(y[2]).mul(ex)).add(grid(y[3]).mul(ey)).broadcast(out);
+        NDArray fx = srcX.add(grid(one.concat(a00, 1)).mul(ex)).add(grid(zero.concat(a01, 1)).mul(ey)).broadcast(out);
+        NDArray fy = srcY.add(grid(zero.concat(a10, 1)).mul(ex)).add(grid(one.concat(a11, 1)).mul(ey)).broadcast(out);
         return new NDArray[] {fx, fy};
     }
 
